@@ -6,15 +6,17 @@ asks for it (``keras=True``), so the NumPy lessons start in a fraction of a seco
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import platform
 import random
+import sys
 import warnings
 from dataclasses import dataclass, field
 from importlib import metadata
 
-__all__ = ["SetupInfo", "quiet_tensorflow", "setup"]
+__all__ = ["SetupInfo", "import_keras", "quiet_tensorflow", "setup"]
 
 # Module loggers whose start-up chatter means nothing to a learner.
 _NOISY_LOGGERS = ("tensorflow", "absl", "h5py")
@@ -78,6 +80,45 @@ def quiet_tensorflow() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(tensorflow|keras|google|absl)")
 
 
+@contextlib.contextmanager
+def _stderr_fd_silenced():
+    """Send the process's file descriptor 2 to /dev/null for a moment.
+
+    TensorFlow's C++ code prints some start-up lines ("Could not find cuda drivers ...") before it reads
+    ``TF_CPP_MIN_LOG_LEVEL``; they go straight to the descriptor, past Python's ``sys.stderr``.
+    Python exceptions are unaffected and still reach the learner.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (some embedded interpreters): nothing to silence
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def import_keras():
+    """Import Keras and TensorFlow quietly and return both modules: ``keras, tf = import_keras()``.
+
+    Examples
+    --------
+    >>> keras, tf = import_keras()
+    >>> keras.__version__.split(".")[0]
+    '3'
+    """
+    quiet_tensorflow()
+    with _stderr_fd_silenced():
+        import keras
+        import tensorflow as tf
+    return keras, tf
+
+
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -133,9 +174,7 @@ def setup(seed: int = 42, *, keras: bool = False, deterministic: bool = False, v
     versions = {"python": platform.python_version(), "numpy": np.__version__, "matplotlib": _version("matplotlib")}
     gpus: list[str] = []
     if keras:
-        quiet_tensorflow()
-        import keras as keras_module
-        import tensorflow as tf
+        keras_module, tf = import_keras()
 
         keras_module.utils.set_random_seed(seed)  # seeds Python, NumPy and TensorFlow together
         if deterministic:
