@@ -266,7 +266,7 @@ def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, 
     labels : array_like of int, shape (n,), optional
         True labels.
     predictions : array_like of int, shape (n,), optional
-        Predicted labels; each title then reads ``predicted (true)``.
+        Predicted labels; each title then shows the prediction, and a wrong one reads ``4 (true 3)`` in red.
     class_names : sequence of str, optional
         Names for the label numbers.
     ncols : int, default 8
@@ -284,7 +284,7 @@ def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, 
     --------
     >>> fig = plot_image_grid(np.zeros((3, 8, 8)), labels=[0, 1, 1], predictions=[0, 1, 0])
     >>> [ax.get_title() for ax in fig.axes[:3]]
-    ['0', '1', '0 (1)']
+    ['0', '1', '0 (true 1)']
     """
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -315,7 +315,7 @@ def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, 
                   vmax=1 if np.issubdtype(image.dtype, np.floating) else 255)
         if predictions is not None:
             wrong = labels is not None and predictions[i] != labels[i]
-            text = name_of(predictions[i]) + (f" ({name_of(labels[i])})" if wrong else "")
+            text = name_of(predictions[i]) + (f" (true {name_of(labels[i])})" if wrong else "")
             ax.set_title(text, fontsize="small", color="red" if wrong else "black")
         elif labels is not None:
             ax.set_title(name_of(labels[i]), fontsize="small")

@@ -35,11 +35,26 @@ class _Explorer:
 
         self._output = widgets.Output()
         self._summary = widgets.HTML()
+        self._paused = False
         for control in controls:
-            control.observe(lambda _change: self.update(), names="value")
+            control.observe(lambda _change: None if self._paused else self.update(), names="value")
         self.widget = widgets.VBox([widgets.HTML(f"<b>{title}</b>"), widgets.HBox(controls[:3]),
                                     widgets.HBox(controls[3:]), self._summary, self._output])
         self.update()
+
+    def set(self, **values):
+        """Move several sliders at once, with a single redraw: ``explorer.set(w1=0.5, b=-1)``."""
+        unknown = sorted(set(values) - set(self.sliders))
+        if unknown:
+            raise ValueError(f"no slider named {unknown}; the sliders are {list(self.sliders)}")
+        self._paused = True
+        try:
+            for name, value in values.items():
+                self.sliders[name].value = value
+        finally:
+            self._paused = False
+        self.update()
+        return self
 
     def update(self):
         """Redraw from the current control values."""

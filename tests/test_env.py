@@ -1,0 +1,82 @@
+"""Unit tests for course_lib.env, some in a fresh Python process (imports and seeds are global state)."""
+
+import random
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from course_lib import env
+
+
+def run_python(code):
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_setup_seeds_python_and_numpy(capsys):
+    env.setup(3)
+    first = (random.random(), np.random.rand())
+    info = env.setup(3)
+    assert (random.random(), np.random.rand()) == first
+    assert info.seed == 3 and info.device == "CPU" and not info.deterministic
+    out = capsys.readouterr().out
+    assert out.startswith("Seed 3 set for Python, NumPy\n")
+    assert "numpy " + np.__version__ in out
+
+
+def test_setup_quiet_when_asked(capsys):
+    env.setup(0, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, fragment",
+    [
+        (("42",), {}, TypeError, "seed must be an int"),
+        ((True,), {}, TypeError, "seed must be an int"),
+        ((-1,), {}, ValueError, "between 0 and 2\\*\\*32"),
+        ((0,), {"deterministic": True}, ValueError, "needs keras=True"),
+    ],
+)
+def test_setup_rejects_bad_arguments(args, kwargs, error, fragment):
+    with pytest.raises(error, match=fragment):
+        env.setup(*args, **kwargs)
+
+
+def test_import_course_lib_is_light():
+    result = run_python("""
+        import sys, course_lib
+        heavy = [m for m in ("tensorflow", "keras", "sklearn", "PIL", "ipywidgets", "matplotlib") if m in sys.modules]
+        print(heavy)
+    """)
+    assert result.stdout.strip() == "[]"
+
+
+def test_setup_with_keras_seeds_tensorflow_and_is_quiet():
+    """Same seed, same Keras weights; and TensorFlow's C++ start-up lines do not reach stderr."""
+    result = run_python("""
+        import course_lib
+        info = course_lib.setup(7, keras=True, deterministic=True)
+        import keras, numpy as np
+        def weights():
+            model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+            return model.get_weights()[0]
+        first = weights()
+        course_lib.setup(7, keras=True, verbose=False)
+        print("same:", np.array_equal(first, weights()))
+    """)
+    assert "same: True" in result.stdout
+    assert "Seed 7 set for Python, NumPy and Keras (TensorFlow op determinism on)" in result.stdout
+    assert "tensorflow" in result.stdout and "Device: CPU" in result.stdout
+    assert "cuda" not in result.stderr.lower() and "absl" not in result.stderr, result.stderr
+
+
+def test_setup_info_report_mentions_gpus():
+    info = env.SetupInfo(seed=1, versions={"tensorflow": "2.x"}, gpus=["/physical_device:GPU:0"])
+    assert info.device == "GPU"
+    assert "Device: GPU (/physical_device:GPU:0)" in str(info)
