@@ -129,14 +129,16 @@ class NeuronExplorer(_Explorer):
 
     @property
     def summary(self):
-        rows = "".join(f"<td>{x1:.0f},{x2:.0f} → {out:.2f}</td>" for (x1, x2), out in zip(_GATE_INPUTS, self.outputs()))
+        cell = '<td style="padding: 0 1.2em 0 0">'
+        rows = "".join(f"{cell}({x1:.0f}, {x2:.0f}) → {out:.2f}</td>"
+                       for (x1, x2), out in zip(_GATE_INPUTS, self.outputs()))
         verdict = "✔ all four right" if self.correct == 4 else f"{self.correct}/4 right"
-        return f"<table><tr>{rows}<td><b>{self.gate.value}: {verdict}</b></td></tr></table>"
+        return f"<table><tr>{cell}<i>y for</i></td>{rows}<td><b>{self.gate.value}: {verdict}</b></td></tr></table>"
 
     def _draw(self):
         from .plots import _figure
 
-        fig, axes = _figure(1, 1, (4.6, 3.8))
+        fig, axes = _figure(1, 1, (4.8, 4.4))
         ax = axes[0, 0]
         grid = np.linspace(-0.5, 1.5, 121)
         xx, yy = np.meshgrid(grid, grid)
@@ -155,7 +157,7 @@ class NeuronExplorer(_Explorer):
                        edgecolors="k", linewidths=1.5, label=f"{self.gate.value} wants {value}", zorder=3)
         ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$",
                title=f"w1={w1:+.2f}  w2={w2:+.2f}  b={b:+.2f}")
-        ax.legend(loc="upper left", fontsize="x-small", framealpha=0.9)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize="x-small", frameon=False)
         return fig
 
 
