@@ -94,8 +94,15 @@ def plot_activations(functions=None, *, x_range=(-5.0, 5.0), derivatives=False, 
         if y.shape != x.shape:
             raise ValueError(f"{name!r} must return one value per input (shape {x.shape}), got shape {y.shape}")
         ax.plot(x, y, lw=2, label=name)
+        low_y, high_y = y.min(), y.max()
         if derivatives:
-            ax.plot(x, np.gradient(y, x), "--", lw=1.5, label="slope")
+            slope = np.gradient(y, x)
+            ax.plot(x, slope, "--", lw=1.5, label="slope")
+            # A jump (the step at 0) has an "infinite" slope: let it run off the panel instead of
+            # squashing everything else flat.
+            low_y, high_y = min(low_y, np.percentile(slope, 1)), max(high_y, np.percentile(slope, 99))
+        pad = 0.1 * ((high_y - low_y) or 1.0)
+        ax.set_ylim(low_y - pad, high_y + pad)
         ax.axhline(0, color="0.7", lw=0.8)
         ax.axvline(0, color="0.7", lw=0.8)
         ax.set(title=name, xlabel="z")
@@ -199,10 +206,10 @@ def plot_decision_boundary(model, X, y=None, *, ax=None, resolution=200, padding
         for c in classes:
             name = class_names[int(c)] if class_names is not None else f"class {c}"
             shade = colormap(colours[c]) if cmap == "RdBu_r" else colormap(colours[c] / 10 + 0.05)
-            ax.scatter(*X[y == c].T, color=shade, edgecolor="k", s=30, label=name)
+            ax.scatter(*X[y == c].T, color=shade, edgecolor="k", s=50, label=name)
         ax.legend(loc="best", fontsize="small")
     else:
-        ax.scatter(*X.T, color="0.2", s=15)
+        ax.scatter(*X.T, color="0.2", s=30)
     ax.set(xlim=(x_min, x_max), ylim=(y_min, y_max), xlabel="$x_1$", ylabel="$x_2$", title=title)
     return ax
 

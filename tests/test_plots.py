@@ -220,3 +220,9 @@ def test_image_grid_shows_rgb_and_caps_the_count():
 def test_image_grid_rejects_bad_input(images, kwargs, fragment):
     with pytest.raises(ValueError, match=fragment):
         plots.plot_image_grid(images, **kwargs)
+
+
+def test_plot_activations_keeps_the_step_readable_with_slopes():
+    fig = plots.plot_activations({"step": plots.ACTIVATIONS["step"]}, derivatives=True)
+    low, high = fig.axes[0].get_ylim()
+    assert -0.5 < low < 0 and 1 < high < 1.5, "the step's spike at 0 must not squash the panel"
