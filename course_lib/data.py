@@ -18,11 +18,13 @@ __all__ = [
     "Split",
     "load_digits",
     "load_image",
+    "load_image_folder",
     "load_sample_photo",
     "load_shapes",
     "normalize",
     "one_hot",
     "resize",
+    "save_image_folder",
     "to_grayscale",
     "train_val_test_split",
 ]
@@ -309,6 +311,123 @@ def load_image(path, *, mode="RGB", size=None):
     if size is not None:
         array = resize(array, size)
     return array
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+
+
+def save_image_folder(images, target, folder, *, class_names=None):
+    """Write images as PNG files in one sub-folder per class: ``folder/<class name>/<number>.png``.
+
+    This is the layout ``keras.utils.image_dataset_from_directory`` and :func:`load_image_folder` read.
+    Introduced in ``05_images_as_data``.
+
+    Parameters
+    ----------
+    images : array_like, shape (n, height, width, 3) or (n, height, width, 1)
+        Floats in [0, 1] or ``uint8`` in 0..255.
+    target : array_like of int, shape (n,)
+        Class numbers.
+    folder : str or pathlib.Path
+        Where to write; created if needed. Must not hold files already (nothing is overwritten).
+    class_names : sequence of str, optional
+        Sub-folder names for the class numbers; ``"0"``, ``"1"``, ... by default.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "shapes"
+    >>> shapes = load_shapes(n_samples=4, image_size=8, random_state=0)
+    >>> _ = save_image_folder(shapes.images, shapes.target, folder, class_names=shapes.target_names)
+    >>> sorted(p.name for p in folder.iterdir())
+    ['circle', 'square', 'triangle']
+    """
+    from PIL import Image
+
+    images, target = np.asarray(images), np.asarray(target)
+    if images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(f"images must be (n, height, width, 3) or (n, height, width, 1), got shape {images.shape}")
+    if target.shape != (len(images),):
+        raise ValueError(f"target must have one label per image, shape ({len(images)},), got {target.shape}")
+    if np.issubdtype(images.dtype, np.floating):
+        if images.min() < 0 or images.max() > 1:
+            raise ValueError(f"float images must lie in [0, 1], got {images.min():g}..{images.max():g}")
+        images = np.rint(images * 255).astype(np.uint8)
+    elif images.dtype != np.uint8:
+        raise TypeError(f"images must be floats in [0, 1] or uint8, got dtype {images.dtype}")
+    labels = [int(label) for label in target]
+    names = [str(label) for label in range(max(labels) + 1)] if class_names is None else [str(n) for n in class_names]
+    if max(labels) >= len(names) or min(labels) < 0:
+        raise ValueError(f"labels run {min(labels)}..{max(labels)} but there are {len(names)} class names")
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"{str(folder)!r} is not empty; choose a new folder (nothing was overwritten)")
+    digits = len(str(len(images)))
+    for index, (image, label) in enumerate(zip(images, labels)):
+        class_folder = folder / names[label]
+        class_folder.mkdir(parents=True, exist_ok=True)
+        pixels = image[..., 0] if image.shape[-1] == 1 else image
+        Image.fromarray(pixels).save(class_folder / f"{index:0{digits}d}.png")
+    return folder
+
+
+def load_image_folder(folder, *, image_size=None, mode="RGB"):
+    """Read a folder of class sub-folders of images into arrays, classes in alphabetical order.
+
+    The same layout and class order as ``keras.utils.image_dataset_from_directory``.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        Holds one sub-folder per class, each with image files (png, jpg, jpeg, bmp, gif).
+    image_size : int or (height, width), optional
+        Resize every image to this size; required when the files differ in size.
+    mode : {"RGB", "L"}, default "RGB"
+        Colour or grayscale.
+
+    Returns
+    -------
+    data : sklearn.utils.Bunch
+        ``images`` float32 ``(n, height, width, channels)`` in [0, 1], ``target``, ``target_names``
+        and ``filenames`` (paths relative to ``folder``), sorted by class, then file name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "shapes"
+    >>> shapes = load_shapes(n_samples=6, image_size=8, random_state=0)
+    >>> _ = save_image_folder(shapes.images, shapes.target, folder, class_names=shapes.target_names)
+    >>> loaded = load_image_folder(folder)
+    >>> loaded.images.shape, loaded.target_names.tolist()
+    ((6, 8, 8, 3), ['circle', 'square', 'triangle'])
+    """
+    if mode not in ("RGB", "L"):
+        raise ValueError(f"mode must be 'RGB' or 'L', got {mode!r}")
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no folder at {str(folder)!r}")
+    class_folders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not class_folders:
+        raise ValueError(f"{str(folder)!r} has no class sub-folders; expected folder/<class>/<image files>")
+    images, target, filenames, sizes = [], [], [], set()
+    for label, class_folder in enumerate(class_folders):
+        for path in sorted(p for p in class_folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES):
+            image = load_image(path, mode=mode, size=image_size)
+            images.append(image if mode == "RGB" else image[..., np.newaxis])
+            sizes.add(image.shape[:2])
+            target.append(label)
+            filenames.append(str(path.relative_to(folder)))
+    if not images:
+        raise ValueError(f"no image files ({', '.join(_IMAGE_SUFFIXES)}) in the class folders of {str(folder)!r}")
+    if len(sizes) > 1:
+        raise ValueError(f"the images differ in size ({sorted(sizes)[:3]} ...); pass image_size=(height, width)")
+    return _bunch(images=np.stack(images).astype(np.float32) / 255.0, target=np.array(target),
+                  target_names=np.array([p.name for p in class_folders]), filenames=filenames)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "plot_activations", "plot_decision_boundary", "plot_history", "plot_image_grid"]
+__all__ = ["ACTIVATIONS", "plot_activations", "plot_confusion_matrix", "plot_decision_boundary", "plot_feature_maps",
+           "plot_filters", "plot_history", "plot_image_grid", "plot_misclassified"]
 
 
 def _step(z):
@@ -326,6 +327,190 @@ def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, 
             ax.set_title(text, fontsize="small", color="red" if wrong else "black")
         elif labels is not None:
             ax.set_title(name_of(labels[i]), fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_misclassified(images, labels, predictions, *, class_names=None, max_images=24, ncols=8, title=None):
+    """Show only the images whose prediction is wrong, titled ``predicted (true …)``.
+
+    Introduced in ``08_evaluating_models``.
+
+    Parameters
+    ----------
+    images, labels, predictions
+        As for :func:`plot_image_grid`; labels and predictions are required.
+    class_names : sequence of str, optional
+    max_images, ncols : int
+    title : str, optional
+        Defaults to "N of M misclassified".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_misclassified(np.zeros((4, 8, 8)), [0, 1, 2, 3], [0, 1, 3, 3])
+    >>> fig.get_suptitle(), fig.axes[0].get_title()
+    ('1 of 4 misclassified', '3 (true 2)')
+    """
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    if labels.shape != predictions.shape or labels.ndim != 1:
+        raise ValueError(f"labels and predictions must be 1-D and the same length, got {labels.shape} and {predictions.shape}")
+    if len(labels) != len(images):
+        raise ValueError(f"labels must have one entry per image ({len(images)}), got {len(labels)}")
+    wrong = np.flatnonzero(labels != predictions)
+    title = title or f"{len(wrong)} of {len(labels)} misclassified"
+    if not len(wrong):
+        fig, axes = _figure(1, 1, (4, 1))
+        axes[0, 0].set_axis_off()
+        axes[0, 0].text(0.5, 0.5, "no mistakes", ha="center", va="center")
+        fig.suptitle(title)
+        return fig
+    return plot_image_grid(np.asarray(images)[wrong], labels[wrong], predictions[wrong], class_names=class_names,
+                           ncols=ncols, max_images=max_images, title=title)
+
+
+def plot_confusion_matrix(y_true, y_pred, *, class_names=None, normalize=False, ax=None, cmap="Blues"):
+    """Draw the confusion matrix: rows are true classes, columns predicted ones, counts in the cells.
+
+    Introduced in ``08_evaluating_models``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+        True and predicted class numbers.
+    class_names : sequence of str, optional
+        Names for the classes (also fixes how many there are).
+    normalize : bool, default False
+        Show each row as fractions of that true class (the diagonal is then per-class recall).
+    ax : matplotlib Axes, optional
+    cmap : str, default "Blues"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_confusion_matrix([0, 0, 1, 1], [0, 1, 1, 1])
+    >>> [text.get_text() for text in ax.texts]
+    ['1', '1', '0', '2']
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1 or not len(y_true):
+        raise ValueError(f"y_true and y_pred must be non-empty 1-D arrays of the same length, got {y_true.shape} and {y_pred.shape}")
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if not np.issubdtype(values.dtype, np.integer) or values.min() < 0:
+            raise ValueError(f"{name} must hold class numbers 0, 1, 2, ... (got dtype {values.dtype}); "
+                             "turn probabilities into labels first, e.g. probabilities.argmax(axis=1)")
+    n_classes = len(class_names) if class_names is not None else int(max(y_true.max(), y_pred.max())) + 1
+    if max(y_true.max(), y_pred.max()) >= n_classes:
+        raise ValueError(f"labels reach {max(y_true.max(), y_pred.max())} but only {n_classes} class names were given")
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (y_true, y_pred), 1)
+    shown = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) if normalize else matrix
+    ax = _new_axes(ax, figsize=(1.2 + 0.55 * n_classes, 1 + 0.5 * n_classes))
+    image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1 if normalize else None)
+    threshold = shown.max() / 2
+    for (row, col), value in np.ndenumerate(shown):
+        text = f"{value:.2f}" if normalize else f"{value:d}"
+        ax.text(col, row, text, ha="center", va="center", fontsize="small",
+                color="white" if value > threshold else "black")
+    names = [str(n) for n in class_names] if class_names is not None else [str(k) for k in range(n_classes)]
+    ax.set(xticks=range(n_classes), yticks=range(n_classes), xticklabels=names, yticklabels=names,
+           xlabel="predicted", ylabel="true", title="confusion matrix" + (" (rows sum to 1)" if normalize else ""))
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    return ax
+
+
+def _unit_range(values):
+    low, high = values.min(), values.max()
+    return (values - low) / (high - low) if high > low else np.zeros_like(values)
+
+
+def plot_filters(kernels, *, ncols=8, max_filters=32, title=None):
+    """Show the kernels of a convolution layer, one small image per filter.
+
+    Parameters
+    ----------
+    kernels : array_like, shape (height, width, in_channels, n_filters)
+        E.g. ``conv_layer.get_weights()[0]`` of a Keras ``Conv2D``. With 3 input channels each filter is
+        shown in colour (rescaled to [0, 1]); otherwise its first input channel, blue negative to red positive.
+    ncols, max_filters : int
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_filters(np.random.default_rng(0).normal(size=(3, 3, 1, 6)))
+    >>> sum(1 for ax in fig.axes if ax.images)
+    6
+    """
+    kernels = np.asarray(kernels, dtype=float)
+    if kernels.ndim != 4:
+        raise ValueError(f"kernels must have shape (height, width, in_channels, n_filters), got {kernels.shape}; "
+                         "for a Keras Conv2D layer use layer.get_weights()[0]")
+    n = min(kernels.shape[-1], max_filters)
+    ncols = max(1, min(ncols, n))
+    fig, axes = _figure(-(-n // ncols), ncols, (1.1 * ncols, 1.2 * -(-n // ncols) + (0.3 if title else 0)))
+    limit = np.abs(kernels).max() or 1.0
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index >= n:
+            continue
+        kernel = kernels[..., index]
+        if kernels.shape[2] == 3:
+            ax.imshow(_unit_range(kernel))
+        else:
+            ax.imshow(kernel[..., 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(str(index), fontsize="x-small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_feature_maps(maps, *, ncols=8, max_maps=32, title=None, cmap="viridis"):
+    """Show what each filter of a layer produced for one image: one panel per channel.
+
+    Parameters
+    ----------
+    maps : array_like, shape (height, width, channels) or (1, height, width, channels)
+        A layer's output for a single image, e.g. from a Keras model that ends at that layer.
+    ncols, max_maps : int
+    title : str, optional
+    cmap : str, default "viridis"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_feature_maps(np.zeros((1, 6, 6, 4)))
+    >>> sum(1 for ax in fig.axes if ax.images)
+    4
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim == 4 and maps.shape[0] == 1:
+        maps = maps[0]
+    if maps.ndim != 3:
+        raise ValueError(f"maps must be one image's layer output, (height, width, channels) or "
+                         f"(1, height, width, channels), got shape {maps.shape}")
+    n = min(maps.shape[-1], max_maps)
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = _figure(nrows, ncols, (1.3 * ncols, 1.35 * nrows + (0.3 if title else 0)))
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index < n:
+            ax.imshow(maps[..., index], cmap=cmap)
+            ax.set_title(str(index), fontsize="x-small")
     if title:
         fig.suptitle(title)
     return fig

@@ -13,7 +13,8 @@ import numpy as np
 
 from .plots import ACTIVATIONS
 
-__all__ = ["GATES", "ActivationExplorer", "NeuronExplorer", "activation_explorer", "neuron_explorer"]
+__all__ = ["GATES", "KERNELS", "ActivationExplorer", "KernelExplorer", "NeuronExplorer", "activation_explorer",
+           "kernel_explorer", "neuron_explorer"]
 
 #: Truth tables of the logic gates a single neuron can (or cannot) compute, on inputs (0,0),(0,1),(1,0),(1,1).
 GATES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0], "NOR": [1, 0, 0, 0], "XOR": [0, 1, 1, 0]}
@@ -30,7 +31,8 @@ def _check_activations(activations):
 class _Explorer:
     """Shared plumbing: an Output area redrawn whenever a control changes."""
 
-    def _build(self, controls, title):
+    def _build(self, title, rows, controls):
+        """Lay out ``rows`` of widgets under ``title``; redraw whenever one of ``controls`` changes."""
         import ipywidgets as widgets
 
         self._output = widgets.Output()
@@ -38,8 +40,7 @@ class _Explorer:
         self._paused = False
         for control in controls:
             control.observe(lambda _change: None if self._paused else self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HTML(f"<b>{title}</b>"), widgets.HBox(controls[:3]),
-                                    widgets.HBox(controls[3:]), self._summary, self._output])
+        self.widget = widgets.VBox([widgets.HTML(f"<b>{title}</b>"), *rows, self._summary, self._output])
         self.update()
 
     def set(self, **values):
@@ -114,7 +115,9 @@ class NeuronExplorer(_Explorer):
                         for name, value in (("w1", w1), ("w2", w2), ("b", b))}
         self.activation = widgets.Dropdown(options=list(self.activations), value=activation, description="f")
         self.gate = widgets.Dropdown(options=list(GATES), value=gate, description="gate")
-        self._build([*self.sliders.values(), self.activation, self.gate], "One neuron: y = f(w1·x1 + w2·x2 + b)")
+        controls = [*self.sliders.values(), self.activation, self.gate]
+        self._build("One neuron: y = f(w1·x1 + w2·x2 + b)",
+                    [widgets.HBox(controls[:3]), widgets.HBox(controls[3:])], controls)
 
     def outputs(self, X=_GATE_INPUTS):
         """The neuron's output for each row of ``X`` (by default the four gate inputs)."""
@@ -189,7 +192,8 @@ class ActivationExplorer(_Explorer):
         self.sliders = {name: widgets.FloatSlider(value=value, min=-5.0, max=5.0, step=0.1, description=name)
                         for name, value in (("w", w), ("b", b))}
         self.activation = widgets.Dropdown(options=list(self.activations), value=activation, description="f")
-        self._build([self.activation, *self.sliders.values()], "One input: y = f(w·x + b)")
+        controls = [self.activation, *self.sliders.values()]
+        self._build("One input: y = f(w·x + b)", [widgets.HBox(controls)], controls)
 
     def outputs(self, x):
         """``f(w·x + b)`` for the current slider values."""
@@ -217,6 +221,116 @@ class ActivationExplorer(_Explorer):
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize="small")
         return fig
+
+
+#: 3x3 kernels to start from in the kernel explorer.
+KERNELS = {
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+    "box blur": [[1 / 9] * 3] * 3,
+    "gaussian blur": [[1 / 16, 2 / 16, 1 / 16], [2 / 16, 4 / 16, 2 / 16], [1 / 16, 2 / 16, 1 / 16]],
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "edges (laplacian)": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+    "vertical edges (sobel x)": [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]],
+    "horizontal edges (sobel y)": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
+    "emboss": [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]],
+}
+
+
+class KernelExplorer(_Explorer):
+    """Pick or type a 3x3 kernel and see the photo it filters, side by side with the original.
+
+    The filtered image is the cross-correlation that deep-learning libraries call convolution (the kernel
+    slides over the image without being flipped), computed with SciPy so the lesson's own code stays yours.
+    Introduced in ``06_convolution_from_scratch``.
+
+    Parameters
+    ----------
+    image : array_like, optional
+        A gray ``(height, width)`` or RGB ``(height, width, 3)`` image; RGB is turned to gray. By default
+        the sample photo ``china.jpg``, at half size.
+    kernel : str, default "edges (laplacian)"
+        A key of :data:`KERNELS` to start with.
+
+    Examples
+    --------
+    >>> explorer = KernelExplorer(image=np.eye(5), kernel="identity")
+    >>> np.allclose(explorer.filtered(), np.eye(5))
+    True
+    >>> explorer.set(k11=0.0, k12=1.0)  # move the 1 one place right: the image shifts left
+    KernelExplorer(kernel=[[0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    >>> explorer.filtered()[0, :3].tolist()
+    [0.0, 0.0, 0.0]
+    """
+
+    def __init__(self, image=None, *, kernel="edges (laplacian)"):
+        import ipywidgets as widgets
+
+        from .data import load_sample_photo, resize, to_grayscale
+
+        if kernel not in KERNELS:
+            raise ValueError(f"unknown kernel {kernel!r}; choose from {list(KERNELS)}")
+        if image is None:
+            image = resize(load_sample_photo("china.jpg"), (213, 320))
+        image = np.asarray(image, dtype=float)
+        if image.ndim == 3 and image.shape[-1] == 3:
+            image = to_grayscale(image)
+        if image.ndim != 2:
+            raise ValueError(f"image must be gray (height, width) or RGB (height, width, 3), got shape {image.shape}")
+        self.image = image / 255.0 if image.max() > 1 else image
+        self.sliders = {f"k{row}{col}": widgets.FloatText(value=float(KERNELS[kernel][row][col]), step=0.25,
+                                                         layout=widgets.Layout(width="5.5em"))
+                        for row in range(3) for col in range(3)}
+        self.preset = widgets.Dropdown(options=list(KERNELS), value=kernel, description="kernel")
+        self.preset.observe(lambda change: self.set(**{f"k{r}{c}": float(KERNELS[change["new"]][r][c])
+                                                       for r in range(3) for c in range(3)}), names="value")
+        grid = widgets.GridBox(list(self.sliders.values()), layout=widgets.Layout(grid_template_columns="repeat(3, 6em)"))
+        self._build("Slide a 3x3 kernel over a photo", [widgets.HBox([self.preset, grid])], self.sliders.values())
+
+    @property
+    def kernel(self):
+        """The current kernel as a (3, 3) array."""
+        return np.array([[self.sliders[f"k{r}{c}"].value for c in range(3)] for r in range(3)])
+
+    def filtered(self):
+        """The image filtered by the current kernel (same size, zero padding)."""
+        from scipy.ndimage import correlate
+
+        return correlate(self.image, self.kernel, mode="constant", cval=0.0)
+
+    @property
+    def summary(self):
+        total = self.kernel.sum()
+        meaning = ("weights sum to 1: overall brightness kept" if np.isclose(total, 1)
+                   else "weights sum to 0: flat areas go to 0, only changes (edges) remain" if np.isclose(total, 0)
+                   else f"weights sum to {total:g}: brightness scaled by that much")
+        return meaning
+
+    def __repr__(self):
+        return f"KernelExplorer(kernel={self.kernel.tolist()})"
+
+    def _draw(self):
+        from .plots import _figure
+
+        fig, axes = _figure(1, 3, (10, 3.2))
+        original, kernel_ax, result = axes[0]
+        original.imshow(self.image, cmap="gray", vmin=0, vmax=1)
+        original.set_title("original (gray)")
+        limit = np.abs(self.kernel).max() or 1.0
+        kernel_ax.imshow(self.kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        for (row, col), value in np.ndenumerate(self.kernel):
+            kernel_ax.text(col, row, f"{value:.2g}", ha="center", va="center", fontsize="small")
+        kernel_ax.set_title("kernel")
+        filtered = self.filtered()
+        result.imshow(filtered, cmap="gray")
+        result.set_title(f"filtered (values {filtered.min():.2f} to {filtered.max():.2f})")
+        for ax in axes[0]:
+            ax.set_axis_off()
+        return fig
+
+
+def kernel_explorer(image=None, **kwargs):
+    """Build a :class:`KernelExplorer`; display it as the last line of a cell."""
+    return KernelExplorer(image, **kwargs)
 
 
 def neuron_explorer(**kwargs):
