@@ -1,5 +1,7 @@
 """Unit tests for course_lib.data."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -324,3 +326,76 @@ def test_check_random_state():
     assert data.check_random_state(5).integers(1000) == np.random.default_rng(5).integers(1000)
     with pytest.raises(TypeError, match="random_state"):
         data.check_random_state(True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Image folders
+# --------------------------------------------------------------------------------------------------
+
+
+def test_image_folder_round_trip(tmp_path):
+    shapes = data.load_shapes(n_samples=9, image_size=12, random_state=0)
+    folder = data.save_image_folder(shapes.images, shapes.target, tmp_path / "set",
+                                    class_names=shapes.target_names)
+    assert sorted(p.name for p in folder.iterdir()) == ["circle", "square", "triangle"]
+    assert len(list(folder.glob("*/*.png"))) == 9
+    loaded = data.load_image_folder(folder)
+    assert loaded.target_names.tolist() == ["circle", "square", "triangle"]
+    assert np.bincount(loaded.target).tolist() == [3, 3, 3]
+    # the file name holds the original index, so each loaded image can be matched to its source
+    for image, label, name in zip(loaded.images, loaded.target, loaded.filenames):
+        index = int(Path(name).stem)
+        assert shapes.target[index] == label
+        np.testing.assert_allclose(image, shapes.images[index], atol=0.5 / 255 + 1e-6)
+
+
+def test_image_folder_gray_resize_and_default_class_names(tmp_path):
+    images = np.zeros((4, 10, 10, 1), dtype=np.uint8)
+    images[2:] = 255
+    data.save_image_folder(images, [0, 0, 1, 1], tmp_path / "g")
+    loaded = data.load_image_folder(tmp_path / "g", mode="L", image_size=5)
+    assert loaded.images.shape == (4, 5, 5, 1)
+    assert loaded.target_names.tolist() == ["0", "1"]
+    assert loaded.images[loaded.target == 1].min() == 1.0
+
+
+def test_save_image_folder_never_overwrites(tmp_path):
+    (tmp_path / "keep.txt").write_text("precious")
+    with pytest.raises(FileExistsError, match="not empty.*nothing was overwritten"):
+        data.save_image_folder(np.zeros((1, 4, 4, 3)), [0], tmp_path)
+    assert (tmp_path / "keep.txt").read_text() == "precious"
+
+
+@pytest.mark.parametrize(
+    "images, target, kwargs, error, fragment",
+    [
+        (np.zeros((2, 4, 4)), [0, 1], {}, ValueError, "images must be"),
+        (np.zeros((2, 4, 4, 3)), [0], {}, ValueError, "one label per image"),
+        (np.full((1, 4, 4, 3), 2.0), [0], {}, ValueError, r"\[0, 1\]"),
+        (np.zeros((1, 4, 4, 3), dtype=np.int32), [0], {}, TypeError, "uint8"),
+        (np.zeros((1, 4, 4, 3)), [2], {"class_names": ["a", "b"]}, ValueError, "2 class names"),
+    ],
+)
+def test_save_image_folder_rejects_bad_input(tmp_path, images, target, kwargs, error, fragment):
+    with pytest.raises(error, match=fragment):
+        data.save_image_folder(images, target, tmp_path / "out", **kwargs)
+
+
+def test_load_image_folder_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        data.load_image_folder(tmp_path / "absent")
+    with pytest.raises(ValueError, match="no class sub-folders"):
+        data.load_image_folder(tmp_path)
+    (tmp_path / "cats").mkdir()
+    (tmp_path / "cats" / "notes.txt").write_text("no images here")
+    with pytest.raises(ValueError, match="no image files"):
+        data.load_image_folder(tmp_path)
+    Image.new("RGB", (4, 4)).save(tmp_path / "cats" / "a.png")
+    Image.new("RGB", (6, 4)).save(tmp_path / "cats" / "b.png")
+    with pytest.raises(ValueError, match="differ in size.*image_size"):
+        data.load_image_folder(tmp_path)
+    (tmp_path / "cats" / "c.png").write_text("broken")
+    with pytest.raises(ValueError, match="c.png.*not an image file"):
+        data.load_image_folder(tmp_path, image_size=4)
+    with pytest.raises(ValueError, match="mode must be"):
+        data.load_image_folder(tmp_path, mode="RGBA")

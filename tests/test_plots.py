@@ -226,3 +226,68 @@ def test_plot_activations_keeps_the_step_readable_with_slopes():
     fig = plots.plot_activations({"step": plots.ACTIVATIONS["step"]}, derivatives=True)
     low, high = fig.axes[0].get_ylim()
     assert -0.5 < low < 0 and 1 < high < 1.5, "the step's spike at 0 must not squash the panel"
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation and CNN plots
+# --------------------------------------------------------------------------------------------------
+
+
+def test_confusion_matrix_counts_and_normalized_rows():
+    y_true = [0, 0, 0, 1, 1, 2]
+    y_pred = [0, 0, 1, 1, 1, 0]
+    ax = plots.plot_confusion_matrix(y_true, y_pred, class_names=["a", "b", "c"])
+    assert [t.get_text() for t in ax.texts] == ["2", "1", "0", "0", "2", "0", "1", "0", "0"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted", "true")
+    ax = plots.plot_confusion_matrix(y_true, y_pred, normalize=True)
+    assert [t.get_text() for t in ax.texts][:3] == ["0.67", "0.33", "0.00"]
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred, kwargs, fragment",
+    [
+        ([0, 1], [0], {}, "same length"),
+        ([0.9, 0.1], [1, 0], {}, "argmax"),
+        ([0, 3], [0, 1], {"class_names": ["a", "b"]}, "only 2 class names"),
+        ([], [], {}, "non-empty"),
+    ],
+)
+def test_confusion_matrix_rejects_bad_input(y_true, y_pred, kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        plots.plot_confusion_matrix(np.array(y_true), np.array(y_pred), **kwargs)
+
+
+def test_misclassified_shows_only_the_mistakes():
+    images = np.arange(5)[:, None, None] * np.ones((5, 4, 4)) / 10  # image i is filled with the value i/10
+    fig = plots.plot_misclassified(images, [0, 1, 2, 3, 4], [0, 2, 2, 3, 1], class_names=list("abcde"))
+    shown = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in shown] == ["c (true b)", "b (true e)"]
+    assert [ax.images[0].get_array().max() for ax in shown] == [0.1, 0.4]
+    assert fig.get_suptitle() == "2 of 5 misclassified"
+    assert plots.plot_misclassified(images, [0] * 5, [0] * 5).get_suptitle() == "0 of 5 misclassified"
+    with pytest.raises(ValueError, match="same length"):
+        plots.plot_misclassified(images, [0] * 5, [0] * 4)
+
+
+def test_plot_filters_gray_and_colour():
+    kernels = np.zeros((3, 3, 1, 4))
+    kernels[1, 1, 0, 2] = -1.0
+    fig = plots.plot_filters(kernels, ncols=2)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 4
+    assert panels[2].images[0].get_array()[1, 1] == -1.0
+    colour = plots.plot_filters(np.random.default_rng(0).normal(size=(5, 5, 3, 2)))
+    array = colour.axes[0].images[0].get_array()
+    assert array.shape == (5, 5, 3) and array.min() == 0.0 and array.max() == 1.0
+    with pytest.raises(ValueError, match="get_weights"):
+        plots.plot_filters(np.zeros((3, 3, 4)))
+
+
+def test_plot_feature_maps_accepts_a_batch_of_one_and_caps_panels():
+    maps = np.random.default_rng(0).uniform(size=(1, 6, 6, 40))
+    fig = plots.plot_feature_maps(maps, max_maps=10, ncols=5, title="conv1")
+    assert sum(1 for ax in fig.axes if ax.images) == 10
+    assert fig.get_suptitle() == "conv1"
+    with pytest.raises(ValueError, match="one image's layer output"):
+        plots.plot_feature_maps(np.zeros((2, 6, 6, 3)))

@@ -94,3 +94,31 @@ def test_explorers_take_custom_activations():
 def test_explorers_reject_bad_arguments(factory, kwargs, error, fragment):
     with pytest.raises(error, match=fragment):
         factory(**kwargs)
+
+
+def test_kernel_explorer_filters_like_a_sliding_dot_product():
+    image = np.arange(25, dtype=float).reshape(5, 5) / 24
+    explorer = widgets.kernel_explorer(image, kernel="box blur")
+    centre = explorer.filtered()[2, 2]
+    assert centre == pytest.approx(image[1:4, 1:4].mean())
+    explorer.preset.value = "edges (laplacian)"
+    np.testing.assert_allclose(explorer.kernel, widgets.KERNELS["edges (laplacian)"])
+    assert explorer.filtered()[2, 2] == pytest.approx(0.0, abs=1e-12)  # a linear ramp has no curvature
+    assert "sum to 0" in explorer._summary.value
+    explorer.set(k11=2.0)  # edit one weight by hand
+    assert explorer.kernel[1, 1] == 2.0 and "sum to 6" in explorer._summary.value
+
+
+def test_kernel_explorer_defaults_to_the_sample_photo_in_gray():
+    explorer = widgets.KernelExplorer()
+    assert explorer.image.shape == (213, 320) and 0 <= explorer.image.min() and explorer.image.max() <= 1
+    assert explorer.figure.axes[2].get_title().startswith("filtered")
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [({"kernel": "blurry"}, "unknown kernel 'blurry'"), ({"image": np.zeros((2, 2, 2, 2))}, "gray")],
+)
+def test_kernel_explorer_rejects_bad_arguments(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        widgets.KernelExplorer(**kwargs)
