@@ -52,6 +52,19 @@ def _figure(nrows, ncols, figsize):
     return fig, axes
 
 
+def _panel_grid(n, ncols, cell_size, title=None):
+    """A figure of ``n`` picture panels (axes hidden), ``ncols`` per row; returns it and the n axes."""
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    width, height = cell_size
+    fig, axes = _figure(nrows, ncols, (width * ncols, height * nrows + (0.3 if title else 0)))
+    for ax in axes.flat:
+        ax.set_axis_off()
+    if title:
+        fig.suptitle(title)
+    return fig, list(axes.flat)[:n]
+
+
 def plot_activations(functions=None, *, x_range=(-5.0, 5.0), derivatives=False, ncols=4):
     """Plot activation functions side by side, optionally with their slopes.
 
@@ -309,13 +322,8 @@ def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, 
     def name_of(label):
         return str(class_names[int(label)]) if class_names is not None else str(label)
 
-    ncols = max(1, min(ncols, n))
-    nrows = -(-n // ncols)
-    fig, axes = _figure(nrows, ncols, (1.3 * ncols, 1.45 * nrows + (0.3 if title else 0)))
-    for i, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if i >= n:
-            continue
+    fig, axes = _panel_grid(n, ncols, (1.3, 1.45), title)
+    for i, ax in enumerate(axes):
         image = images[i]
         if np.issubdtype(image.dtype, np.floating):
             image = np.clip(image, 0, 1)
@@ -327,8 +335,6 @@ def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, 
             ax.set_title(text, fontsize="small", color="red" if wrong else "black")
         elif labels is not None:
             ax.set_title(name_of(labels[i]), fontsize="small")
-    if title:
-        fig.suptitle(title)
     return fig
 
 
@@ -457,21 +463,15 @@ def plot_filters(kernels, *, ncols=8, max_filters=32, title=None):
         raise ValueError(f"kernels must have shape (height, width, in_channels, n_filters), got {kernels.shape}; "
                          "for a Keras Conv2D layer use layer.get_weights()[0]")
     n = min(kernels.shape[-1], max_filters)
-    ncols = max(1, min(ncols, n))
-    fig, axes = _figure(-(-n // ncols), ncols, (1.1 * ncols, 1.2 * -(-n // ncols) + (0.3 if title else 0)))
+    fig, axes = _panel_grid(n, ncols, (1.1, 1.2), title)
     limit = np.abs(kernels).max() or 1.0
-    for index, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if index >= n:
-            continue
+    for index, ax in enumerate(axes):
         kernel = kernels[..., index]
         if kernels.shape[2] == 3:
             ax.imshow(_unit_range(kernel))
         else:
             ax.imshow(kernel[..., 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(str(index), fontsize="x-small")
-    if title:
-        fig.suptitle(title)
     return fig
 
 
@@ -503,14 +503,8 @@ def plot_feature_maps(maps, *, ncols=8, max_maps=32, title=None, cmap="viridis")
         raise ValueError(f"maps must be one image's layer output, (height, width, channels) or "
                          f"(1, height, width, channels), got shape {maps.shape}")
     n = min(maps.shape[-1], max_maps)
-    ncols = max(1, min(ncols, n))
-    nrows = -(-n // ncols)
-    fig, axes = _figure(nrows, ncols, (1.3 * ncols, 1.35 * nrows + (0.3 if title else 0)))
-    for index, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if index < n:
-            ax.imshow(maps[..., index], cmap=cmap)
-            ax.set_title(str(index), fontsize="x-small")
-    if title:
-        fig.suptitle(title)
+    fig, axes = _panel_grid(n, ncols, (1.3, 1.35), title)
+    for index, ax in enumerate(axes):
+        ax.imshow(maps[..., index], cmap=cmap)
+        ax.set_title(str(index), fontsize="x-small")
     return fig
