@@ -318,7 +318,9 @@ class KernelExplorer(_Explorer):
         limit = np.abs(self.kernel).max() or 1.0
         kernel_ax.imshow(self.kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
         for (row, col), value in np.ndenumerate(self.kernel):
-            kernel_ax.text(col, row, f"{value:.2g}", ha="center", va="center", fontsize="small")
+            strong = abs(value) > 0.6 * limit  # dark cell: white text
+            kernel_ax.text(col, row, f"{value:.2g}", ha="center", va="center", fontsize="small",
+                           color="white" if strong else "black")
         kernel_ax.set_title("kernel")
         filtered = self.filtered()
         result.imshow(filtered, cmap="gray")
