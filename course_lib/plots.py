@@ -250,6 +250,8 @@ def plot_history(history, *, metrics=None, title=None):
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['training', 'validation']
     """
+    from matplotlib.ticker import MaxNLocator
+
     record = getattr(history, "history", history)
     if not isinstance(record, Mapping) or not record:
         raise TypeError(f"history must be a keras History or a non-empty dict of lists, got {type(history).__name__}")
@@ -268,6 +270,7 @@ def plot_history(history, *, metrics=None, title=None):
                 values = np.asarray(record[key], dtype=float)
                 ax.plot(np.arange(1, len(values) + 1), values, style, ms=3, label=label)
         ax.set(xlabel="epoch", ylabel=metric, title=metric)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         ax.grid(alpha=0.3)
         ax.legend()
     if title:

@@ -155,6 +155,8 @@ def test_plot_history_one_panel_per_metric_train_and_validation():
     train, validation = fig.axes[0].get_lines()
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(validation.get_ydata(), HISTORY["val_loss"])
+    ticks = fig.axes[0].get_xticks()
+    np.testing.assert_array_equal(ticks, np.round(ticks))  # whole epochs only
 
 
 def test_plot_history_accepts_a_keras_history_object_and_a_metric_choice():
