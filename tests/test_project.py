@@ -66,6 +66,12 @@ def test_there_are_lessons_numbered_in_reading_order():
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path.name
 
 
+def test_every_link_in_the_readme_leads_to_a_file():
+    for target in re.findall(r"\]\(([^)#]+)\)", README):
+        if not target.startswith("http"):
+            assert (ROOT / target).exists(), f"README links {target}, which does not exist"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_is_in_the_readme_syllabus(path):
     assert f"(notebooks/{path.name})" in README, f"README's syllabus does not link {path.name}"
