@@ -207,6 +207,8 @@ def load_shapes(*, n_samples=300, image_size=32, shapes=("circle", "square", "tr
 def load_digits(*, return_X_y=False):
     """The 1,797 handwritten digits that ship with scikit-learn, as 8x8 images scaled to [0, 1].
 
+    Used from ``02_numpy_forward_pass`` on, as vectors for dense networks and as images for CNNs.
+
     Parameters
     ----------
     return_X_y : bool, default False
@@ -259,7 +261,7 @@ def load_sample_photo(name="china.jpg"):
 
 
 def load_image(path, *, mode="RGB", size=None):
-    """Read an image file into a ``uint8`` array.
+    """Read an image file into a ``uint8`` array (``05_images_as_data``).
 
     Parameters
     ----------
@@ -436,7 +438,7 @@ def load_image_folder(folder, *, image_size=None, mode="RGB"):
 
 
 def to_grayscale(images, *, keepdims=False):
-    """Convert RGB images to gray with the luminance weights 0.299 R + 0.587 G + 0.114 B.
+    """Convert RGB images to gray with the luminance weights 0.299 R + 0.587 G + 0.114 B (``05_images_as_data``).
 
     Parameters
     ----------
@@ -465,7 +467,7 @@ def to_grayscale(images, *, keepdims=False):
 
 
 def normalize(images, method="minmax"):
-    """Rescale pixel values, returning float32.
+    """Rescale pixel values, returning float32 (``05_images_as_data`` compares the methods).
 
     Parameters
     ----------
@@ -522,7 +524,7 @@ def _size_pair(size):
 
 
 def resize(images, size):
-    """Resize one image or a batch with bilinear interpolation (Pillow), keeping the dtype.
+    """Resize one image or a batch with bilinear interpolation (Pillow), keeping the dtype (``05_images_as_data``).
 
     Parameters
     ----------
@@ -628,7 +630,7 @@ def train_val_test_split(X, y, *, val_size=0.15, test_size=0.15, random_state=No
 
 
 def one_hot(labels, num_classes=None):
-    """Turn integer labels into one-hot rows: label 2 of 4 becomes ``[0, 0, 1, 0]``.
+    """Turn integer labels into one-hot rows: label 2 of 4 becomes ``[0, 0, 1, 0]`` (``04_first_keras_network``).
 
     Parameters
     ----------

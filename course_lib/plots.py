@@ -66,7 +66,7 @@ def _panel_grid(n, ncols, cell_size, title=None):
 
 
 def plot_activations(functions=None, *, x_range=(-5.0, 5.0), derivatives=False, ncols=4):
-    """Plot activation functions side by side, optionally with their slopes.
+    """Plot activation functions side by side, optionally with their slopes (``01_neurons``).
 
     Parameters
     ----------
@@ -142,7 +142,7 @@ def _predict_grid(model, grid):
 
 
 def plot_decision_boundary(model, X, y=None, *, ax=None, resolution=200, padding=0.5, class_names=None, title=None):
-    """Colour the plane by what a model predicts and draw the data on top.
+    """Colour the plane by what a model predicts and draw the data on top (``01_neurons``, ``03_training_from_scratch``).
 
     Works with a plain function of an ``(n, 2)`` array, a scikit-learn estimator (``predict_proba`` or
     ``predict``) or a Keras model. A single output per point (a probability or a score) is shaded with the
@@ -229,7 +229,7 @@ def plot_decision_boundary(model, X, y=None, *, ax=None, resolution=200, padding
 
 
 def plot_history(history, *, metrics=None, title=None):
-    """Plot training curves, one panel per metric, training and validation together.
+    """Plot training curves, one panel per metric, training and validation together (``04_first_keras_network``).
 
     Parameters
     ----------
@@ -280,7 +280,7 @@ def plot_history(history, *, metrics=None, title=None):
 
 def plot_image_grid(images, labels=None, predictions=None, *, class_names=None, ncols=8, max_images=32,
                     cmap="gray", title=None):
-    """Show images in a grid, titled with their labels; wrong predictions in red.
+    """Show images in a grid, titled with their labels; wrong predictions in red (``03_training_from_scratch``).
 
     Parameters
     ----------
@@ -441,7 +441,7 @@ def _unit_range(values):
 
 
 def plot_filters(kernels, *, ncols=8, max_filters=32, title=None):
-    """Show the kernels of a convolution layer, one small image per filter.
+    """Show the kernels of a convolution layer, one small image per filter (``07_first_cnns``).
 
     Parameters
     ----------
@@ -479,7 +479,7 @@ def plot_filters(kernels, *, ncols=8, max_filters=32, title=None):
 
 
 def plot_feature_maps(maps, *, ncols=8, max_maps=32, title=None, cmap="viridis"):
-    """Show what each filter of a layer produced for one image: one panel per channel.
+    """Show what each filter of a layer produced for one image: one panel per channel (``07_first_cnns``).
 
     Parameters
     ----------
