@@ -3,10 +3,11 @@
 import os
 from pathlib import Path
 
+from course_lib.env import quiet_tensorflow
+
 # Inherited by the kernels nbval starts: no TensorFlow start-up chatter in outputs that are compared.
 # (No MPLBACKEND here: kernels must keep Jupyter's inline backend so that figures are displayed.)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+quiet_tensorflow()
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's frozen-modules notice on stderr
 
 ROOT = Path(__file__).parent

@@ -300,10 +300,11 @@ class KernelExplorer(_Explorer):
     @property
     def summary(self):
         total = self.kernel.sum()
-        meaning = ("weights sum to 1: overall brightness kept" if np.isclose(total, 1)
-                   else "weights sum to 0: flat areas go to 0, only changes (edges) remain" if np.isclose(total, 0)
-                   else f"weights sum to {total:g}: brightness scaled by that much")
-        return meaning
+        if np.isclose(total, 1):
+            return "weights sum to 1: overall brightness kept"
+        if np.isclose(total, 0):
+            return "weights sum to 0: flat areas go to 0, only changes (edges) remain"
+        return f"weights sum to {total:g}: brightness scaled by that much"
 
     def __repr__(self):
         return f"KernelExplorer(kernel={self.kernel.tolist()})"
