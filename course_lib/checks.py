@@ -467,9 +467,15 @@ def collect_answer(task: Task, namespace: dict, seed: int) -> dict:
     """
     answer = namespace.get(task.name)
     if answer is None:
+        import difflib
+
+        defined = [name for name, value in list(namespace.items())
+                   if isinstance(name, str) and not name.startswith("_") and callable(value)]
+        close = difflib.get_close_matches(task.name, defined, n=1, cutoff=0.6)
+        guess = f" A function `{close[0]}` exists: did you rename `{task.name}`?" if close else ""
         return {"status": NOT_DEFINED, "message": (
-            f"`{task.name}` is not defined. Run the cell that defines it; the checks look for exactly the "
-            f"name `{task.name}`, so keep that name if you renamed it.")}
+            f"`{task.name}` is not defined.{guess} The checks look for exactly the name `{task.name}`; "
+            f"run the cell that defines it.")}
     if not callable(answer):
         return {"status": ERROR, "message": f"`{task.name}` should be a function, but it is a "
                                             f"{type(answer).__name__}: did another cell overwrite it?"}

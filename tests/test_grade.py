@@ -1,0 +1,250 @@
+"""The grading command on a class of troublesome submissions (tests/files/submissions, made by
+tests/files/make_submissions.py), plus its command line, resuming and the gradebook files."""
+
+import csv
+import html
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from course_lib import grade as grading
+from course_lib.gradebook import CSV_COLUMNS, STATUSES, Gradebook
+
+FILES = Path(__file__).parent / "files"
+SUBMISSIONS = FILES / "submissions"
+EXERCISE = "01_neurons"
+HOSTILE_NAMES = ["; rm -rf ~", "<img src=x onerror=alert(1)>", "-rf", "=HYPERLINK(\"http:\")", "Zoë 😀 o'brien",
+                 "a\nnewline", "-- --help"]
+OPTIONS = {"workers": 2, "cell_timeout": 10, "notebook_timeout": 120, "memory_mb": 1024}
+
+# learner -> (score, status, {task: (status, words its message must contain)})
+EXPECTED = {
+    "solved": (11, "ok", {}),
+    "blank": (0, "ok", {task: ("not attempted", "NotImplementedError") for task in
+                        ("weighted_sum", "sigmoid", "relu", "and_gate", "xor_network", "softmax")}),
+    "loop_in_cell": (11, "timeout", {}),
+    "loop_ignores_interrupt": (9, "timeout", {"softmax": ("error", "endless loop")}),
+    "os_exit": (11, "kernel_died", {}),
+    "segfault": (9, "kernel_died", {"and_gate": ("error", "kernel died")}),
+    "memory_bomb": (11, "ok", {}),
+    "huge_output": (11, "ok", {}),
+    "old_format": (11, "ok", {}),
+    "cells_edited": (9, "ok", {"and_gate": ("not defined", "`and_gate` is not defined")}),
+    "tags_and_metadata": (11, "ok", {}),
+    "renamed": (9, "ok", {"softmax": ("not defined", "did you rename `softmax`")}),
+    "stderr_warnings": (11, "ok", {}),
+    "monkeypatch": (9, "ok", {"weighted_sum": ("failed", "without the bias")}),
+    "always_equal": (10, "ok", {"relu": ("failed", "AlwaysEqual")}),
+    "malicious_pickle": (10, "ok", {"relu": ("failed", "bytes")}),
+    "numpy_subclass": (10, "ok", {"relu": ("failed", "is wrong")}),
+    "nan_answer": (9, "ok", {"sigmoid": ("failed", "NaN")}),
+    "prints_passed": (9, "ok", {"softmax": ("failed", "divides z by its sum")}),
+    "fake_result_files": (11, "ok", {}),
+    "background_process": (11, "ok", {}),
+    "not_json": (0, "unreadable", "not valid JSON"),
+    "json_list": (0, "unreadable", "JSON list"),
+    "unknown_version": (0, "unreadable", "version 99"),
+    "empty": (0, "unreadable", "empty"),
+    "binary": (0, "unreadable", "not text"),
+}
+
+
+def _sleepers():
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"98765" in command and b"sleep" in command:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade every fixture, plus copies of the solved notebook under hostile learner names, in one run."""
+    root = tmp_path_factory.mktemp("class")
+    submissions = root / "submissions"
+    shutil.copytree(SUBMISSIONS, submissions)
+    for name in HOSTILE_NAMES:
+        (submissions / name).mkdir()
+        shutil.copy(SUBMISSIONS / "solved" / f"{EXERCISE}.ipynb", submissions / name)
+    (submissions / "solved" / "notes.txt").write_text("not a notebook")
+    (submissions / "solved" / "01_neurons (1).ipynb").write_text("{}")
+    Path("/tmp/pwned").unlink(missing_ok=True)
+    lines = []
+    started = time.monotonic()
+    records = grading.grade(submissions, root / "out", progress=lines.append, **OPTIONS)
+    return {"records": {record["learner"]: record for record in records}, "out": root / "out", "lines": lines,
+            "seconds": time.monotonic() - started}
+
+
+@pytest.mark.parametrize("learner", sorted(EXPECTED))
+def test_each_submission_gets_its_own_result(graded, learner):
+    score, status, expected = EXPECTED[learner]
+    record = graded["records"][learner]
+    assert (record["score"], record["status"]) == (score, status), record
+    if isinstance(expected, str):  # unreadable: the reason is in the message
+        assert expected in record["message"]
+        return
+    tasks = {task["task"]: task for task in record["tasks"]}
+    assert len(tasks) == 6
+    for name, task in tasks.items():
+        want_status, words = expected.get(name, ("passed", ""))
+        assert task["status"] == want_status, (name, task)
+        assert words in task["message"], (name, task["message"])
+
+
+def test_troubles_are_explained_in_notes(graded):
+    records = graded["records"]
+    assert any("did not finish within 10 s" in note for note in records["loop_in_cell"]["notes"])
+    assert any("killed the kernel" in note for note in records["os_exit"]["notes"])
+    assert any("MemoryError" in note for note in records["memory_bomb"]["notes"])
+    assert records["solved"]["notes"] == []
+
+
+def test_hostile_learner_names_are_graded_and_escaped(graded):
+    for name in HOSTILE_NAMES:
+        record = graded["records"][name]
+        assert (record["score"], record["status"]) == (11, "ok")
+        page = (graded["out"] / "feedback" / name / f"{EXERCISE}.html").read_text(encoding="utf-8")
+        assert html.escape(name) in page
+        assert "<img" not in page
+    with open(graded["out"] / "grades.csv", newline="", encoding="utf-8") as handle:
+        learners = [row["learner"] for row in csv.DictReader(handle)]
+    assert "'=HYPERLINK(\"http:\")" in learners and "'-rf" in learners  # no formulas for spreadsheets
+    assert "a\nnewline" in learners
+
+
+def test_gradebook_is_complete_and_valid(graded):
+    out = graded["out"]
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames) == CSV_COLUMNS
+    assert len(rows) == len(EXPECTED) + len(HOSTILE_NAMES)
+    assert all(row["status"] in STATUSES and row["exercise"] == EXERCISE for row in rows)
+    assert not any(row["score"] == "999" for row in rows)  # the fake result files changed nothing
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert len(results["submissions"]) == len(rows)
+    for record in results["submissions"]:
+        assert record["max_score"] == 11 and record["score"] == sum(task["points"] for task in record["tasks"])
+        assert (out / "feedback" / record["learner"] / f"{EXERCISE}.html").is_file()
+    assert (out / "summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_nothing_is_left_running_or_unpickled(graded):
+    assert _sleepers() == []
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_progress_and_skipped_files_are_reported(graded):
+    lines = graded["lines"]
+    assert sum(line.startswith("[") for line in lines) == len(EXPECTED) + len(HOSTILE_NAMES)
+    assert any("01_neurons (1).ipynb: not the name of an exercise notebook" in line for line in lines)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reading notebooks, without a kernel
+
+
+@pytest.mark.parametrize(("case", "words"), [(name, EXPECTED[name][2]) for name in EXPECTED
+                                             if EXPECTED[name][1] == "unreadable"])
+def test_unreadable_files_are_named(case, words):
+    with pytest.raises(grading.Unreadable, match=words):
+        grading.read_code_cells(SUBMISSIONS / case / f"{EXERCISE}.ipynb")
+
+
+def test_old_notebook_format_is_converted():
+    old = grading.read_code_cells(SUBMISSIONS / "old_format" / f"{EXERCISE}.ipynb")
+    assert old == grading.read_code_cells(SUBMISSIONS / "solved" / f"{EXERCISE}.ipynb")
+
+
+# --------------------------------------------------------------------------------------------------------
+# The command line: the instructor's mistakes, resuming, --force, --exercise
+
+
+def _class(tmp_path, learners=("solved", "blank")):
+    submissions = tmp_path / "submissions"
+    for learner in learners:
+        shutil.copytree(SUBMISSIONS / learner, submissions / learner)
+    return submissions
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["missing-folder"], "no submissions folder"),
+    (["empty-folder"], "nothing to grade"),
+    (["submissions", "--exercise", "99_nope"], "unknown exercise '99_nope'"),
+    (["submissions", "--workers", "0"], "workers must be a positive number"),
+])
+def test_instructor_mistakes_exit_2_with_a_message(tmp_path, capsys, monkeypatch, arguments, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty-folder").mkdir()
+    _class(tmp_path, ["solved"])
+    assert grading.main([*arguments, "--output", "out"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_rerun_grades_only_what_changed_and_force_regrades(tmp_path):
+    submissions = _class(tmp_path)
+    out = tmp_path / "out"
+    options = dict(OPTIONS, workers=1)
+    first = grading.grade(submissions, out, **options)
+    assert sorted(record["learner"] for record in first) == ["blank", "solved"]
+    lines = []
+    assert grading.grade(submissions, out, progress=lines.append, **options) == []
+    assert sum("unchanged, not regraded" in line for line in lines) == 2
+    shutil.copy(SUBMISSIONS / "solved" / f"{EXERCISE}.ipynb", submissions / "blank")
+    again = grading.grade(submissions, out, **options)
+    assert [(record["learner"], record["score"]) for record in again] == [("blank", 11)]
+    assert len(grading.grade(submissions, out, force=True, **options)) == 2
+    assert len(Gradebook(out).records) == 2
+
+
+def test_exercise_option_grades_only_that_exercise(tmp_path):
+    submissions = _class(tmp_path, ["solved"])
+    (submissions / "solved" / "02_numpy_forward_pass.ipynb").write_text("[]")
+    records = grading.grade(submissions, tmp_path / "out", exercise=EXERCISE, **dict(OPTIONS, workers=1))
+    assert [record["exercise"] for record in records] == [EXERCISE]
+
+
+def test_killed_grader_loses_nothing_and_resumes_without_duplicates(tmp_path):
+    submissions = _class(tmp_path, ["solved", "blank", "loop_in_cell", "stderr_warnings"])
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "course_lib.grade", str(submissions), "--output", str(out), "--workers", "1",
+               "--cell-timeout", "10", "--quiet"]
+    process = subprocess.Popen(command, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out / "results.json").is_file():
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    before = json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"]
+    assert 1 <= len(before) < 4
+    subprocess.run(command, check=True, timeout=300)
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(row["learner"] for row in rows) == ["blank", "loop_in_cell", "solved", "stderr_warnings"]
+    after = {record["learner"]: record for record in
+             json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"]}
+    for record in before:  # what was graded before the kill was kept, not graded again
+        assert after[record["learner"]]["graded_at"] == record["graded_at"]
+
+
+def test_console_script_and_module_are_the_same_command():
+    for command in (["course-grade", "--help"], [sys.executable, "-m", "course_lib.grade", "--help"]):
+        executable = shutil.which(command[0]) or str(Path(sys.executable).parent / command[0])
+        shown = subprocess.run([executable, *command[1:]], capture_output=True, text=True, check=True).stdout
+        for option in ("--output", "--workers", "--cell-timeout", "--notebook-timeout", "--memory-mb",
+                       "--exercise", "--force"):
+            assert option in shown
