@@ -489,8 +489,10 @@ def collect_answer(task: Task, namespace: dict, seed: int) -> dict:
         return {"status": FAILED, "message": str(fail)}
     except Exception as error:  # the learner's code raised: report it as a teacher would
         frames = traceback.extract_tb(error.__traceback__)
-        where = next((f" (line {frame.lineno} of your code)" for frame in reversed(frames)
-                      if frame.filename.startswith("<")), "")
+        here = os.path.dirname(os.path.abspath(__file__))
+        where = next((f" (line {frame.lineno} of `{frame.name}`)" for frame in reversed(frames)
+                      if not os.path.abspath(frame.filename).startswith(here)
+                      and "site-packages" not in frame.filename and "/lib/python" not in frame.filename), "")
         return {"status": ERROR, "message": f"`{task.name}` raised {type(error).__name__}: {error}{where}"[:1000]}
     return {"status": "answered", "data": data}
 
@@ -563,10 +565,11 @@ class _Checker:
     results: dict = field(default_factory=dict)
 
     def __call__(self, name, *, seed=None) -> Result:
+        task = self.exercise[name]
         if os.environ.get("NN_COURSE_GRADING") == "1":  # the grader collects answers its own way
             return None
-        task = self.exercise[name]
-        namespace = sys._getframe(1).f_globals
+        caller = sys._getframe(1)
+        namespace = {**caller.f_globals, **caller.f_locals}  # a notebook's globals; a function's locals too
         result = run_task(task, namespace, seed)
         self.results[name] = result
         if self.record:
