@@ -9,6 +9,10 @@ from course_lib.env import quiet_tensorflow
 # (No MPLBACKEND here: kernels must keep Jupyter's inline backend so that figures are displayed.)
 quiet_tensorflow()
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's frozen-modules notice on stderr
+os.environ["NN_COURSE_PROGRESS"] = "off"  # checks run by the tests leave the learner's progress record alone
+
+# Learners' test submissions and wrong answers are data for the tests, not tests or modules to collect.
+collect_ignore_glob = ["tests/files/*"]
 
 ROOT = Path(__file__).parent
 
