@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-__all__ = ["load", "path", "record", "reset", "summary"]
+__all__ = ["Report", "load", "path", "record", "report", "reset", "summary"]
 
 
 def path() -> Path | None:
@@ -88,3 +88,50 @@ def summary() -> list[dict]:
                      "points": sum(exercise.tasks[task].points for task in passed),
                      "max_points": exercise.max_points})
     return rows
+
+
+class Report:
+    """The progress table shown in ``notebooks/00_start_here.ipynb``: text for consoles, bars for notebooks."""
+
+    def __init__(self, rows, where):
+        self.rows, self.where = rows, where
+
+    @property
+    def points(self):
+        return sum(row["points"] for row in self.rows), sum(row["max_points"] for row in self.rows)
+
+    def __str__(self):
+        got, total = self.points
+        lines = [f"{'exercise':<32} {'tasks passed':>12} {'points':>8}"]
+        lines += [f"{row['exercise']:<32} {row['passed']:>5} of {row['tasks']:<4} {row['points']:>3}/{row['max_points']:<3}"
+                  for row in self.rows]
+        lines.append(f"{'all exercises':<32} {'':>12} {got:>3}/{total:<3}")
+        lines.append(f"(record: {self.where})")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        from html import escape
+
+        got, total = self.points
+        body = "".join(
+            f"<tr><td><code>{escape(row['exercise'])}</code></td><td>{row['passed']} of {row['tasks']}</td>"
+            f"<td>{row['points']}/{row['max_points']}</td><td style='width:12em'><div style='background:#eaeef2'>"
+            f"<div style='background:#1a7f37;height:.8em;width:{100 * row['points'] / max(row['max_points'], 1):.0f}%'>"
+            f"</div></div></td></tr>" for row in self.rows)
+        return (f"<table><tr><th>Exercise</th><th>Tasks passed</th><th>Points</th><th></th></tr>{body}"
+                f"<tr><td><b>All exercises</b></td><td></td><td><b>{got}/{total}</b></td><td></td></tr></table>"
+                f"<p style='color:#6e7781'>Record: {escape(self.where)}</p>")
+
+
+def report() -> Report:
+    """What the learner has passed so far, exercise by exercise (see :func:`summary`)."""
+    file = path()
+    if file is None:
+        where = "switched off (NN_COURSE_PROGRESS=off)"
+    elif os.environ.get("NN_COURSE_PROGRESS"):
+        where = "the file named by NN_COURSE_PROGRESS"
+    else:
+        where = "~/.nn_course/progress.json"
+    return Report(summary(), where)

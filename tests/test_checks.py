@@ -205,6 +205,8 @@ def test_progress_keeps_passes_and_resets(tmp_path, monkeypatch):
     assert progress.load()["01_neurons"]["relu"]["points"] == 1
     row = next(row for row in progress.summary() if row["exercise"] == "01_neurons")
     assert (row["passed"], row["points"], row["max_points"]) == (1, 1, 11)
+    shown = progress.report()
+    assert "01_neurons" in str(shown) and "1/11" in str(shown) and "<table>" in shown._repr_html_()
     progress.reset("01_neurons")
     assert progress.load() == {}
     (tmp_path / "sub" / "progress.json").write_text("{broken")

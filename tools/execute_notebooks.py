@@ -13,7 +13,9 @@ what nbval compares against) match the code. A cell that raises stops the run an
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,9 +31,21 @@ def execute(path: Path, *, timeout: int = 300) -> tuple[nbformat.NotebookNode, f
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name=KERNEL_NAME,
                             resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    return notebook, time.perf_counter() - start
+    # A fresh, empty progress record: stored outputs show what a new learner sees, and running the
+    # solutions leaves the maintainer's own record alone.
+    with tempfile.TemporaryDirectory() as scratch:
+        saved = os.environ.get("NN_COURSE_PROGRESS")
+        os.environ["NN_COURSE_PROGRESS"] = os.path.join(scratch, "progress.json")
+        try:
+            start = time.perf_counter()
+            client.execute()
+            seconds = time.perf_counter() - start
+        finally:
+            if saved is None:
+                os.environ.pop("NN_COURSE_PROGRESS")
+            else:
+                os.environ["NN_COURSE_PROGRESS"] = saved
+    return notebook, seconds
 
 
 def tidy(notebook: nbformat.NotebookNode) -> None:
