@@ -13,6 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+STORED = NOTEBOOKS + SOLUTIONS  # notebooks stored with their outputs
+# What TensorFlow prints when its start-up chatter was not silenced before the import.
+TF_BANNERS = ("All log messages before absl::InitializeLog", "cuda drivers", "cpu_feature_guard", "oneDNN custom",
+              "This TensorFlow binary is optimized", "Unable to register cu")
 REQUIRED_PACKAGES = ["jupyterlab", "numpy", "tensorflow", "keras", "matplotlib", "pillow", "scikit-learn",
                      "nbval", "ipywidgets", "pytest"]
 
@@ -61,7 +66,7 @@ def test_exercise_and_solution_folders_exist():
 def test_there_are_lessons_numbered_in_reading_order():
     assert NOTEBOOKS, "no lesson notebooks found"
     numbers = [int(path.name[:2]) for path in NOTEBOOKS]
-    assert numbers == list(range(1, len(NOTEBOOKS) + 1)), [path.name for path in NOTEBOOKS]
+    assert numbers == list(range(len(NOTEBOOKS))), [path.name for path in NOTEBOOKS]  # 00 is the start page
     for path in NOTEBOOKS:
         assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path.name
 
@@ -97,7 +102,38 @@ def test_lesson_follows_the_skeleton(path):
     assert "course_lib.setup(" in source(first_code), "the first code cell should call course_lib.setup(...)"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_syllabus_and_lessons_match_both_ways():
+    linked = re.findall(r"\(notebooks/(\d\d_[a-z0-9_]+\.ipynb)\)", README)
+    assert sorted(set(linked)) == [path.name for path in NOTEBOOKS]
+    assert linked[0] == "00_start_here.ipynb", "the README links the start page first"
+
+
+def test_every_notebook_uses_the_same_kernel():
+    for path in STORED + sorted((ROOT / "exercises").glob("*.ipynb")):
+        metadata = load(path)["metadata"]
+        assert metadata["kernelspec"] == {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                          "name": "python3"}, path.name
+        assert metadata["language_info"]["name"] == "python", path.name
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_stored_outputs_are_clean(path):
+    notebook = load(path)
+    widget_state = notebook["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = widget_state.get("state", {})
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            text = json.dumps(output)
+            assert "Traceback (most recent call last)" not in text, f"a traceback stored in {source(cell)[:60]}"
+            for banner in TF_BANNERS:
+                assert banner not in text, f"TensorFlow's start-up chatter stored: {banner!r}"
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:  # a widget renders from saved state; static viewers show its fallback
+                assert view["model_id"] in models, f"widget without saved state in {source(cell)[:60]}"
+                assert {"text/plain", "image/png"} & set(output["data"]), "widget without a static fallback"
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_lesson_is_stored_from_one_clean_run(path):
     notebook = load(path)
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
@@ -111,7 +147,7 @@ def test_lesson_is_stored_from_one_clean_run(path):
                 assert output["name"] == "stdout", f"stderr output (warnings?) stored for: {source(cell)[:80]}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STORED, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_lesson_has_nothing_machine_specific_or_forbidden(path):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"/(work|root|home|tmp)/[\w.-]+/", text), "absolute machine paths in the notebook"
