@@ -14,7 +14,6 @@ import random
 import sys
 import warnings
 from dataclasses import dataclass, field
-from importlib import metadata
 
 __all__ = ["SetupInfo", "import_keras", "quiet_tensorflow", "setup"]
 
@@ -120,6 +119,8 @@ def import_keras():
 
 
 def _version(package: str) -> str:
+    from importlib import metadata  # only when a report is printed: it is slow to import
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

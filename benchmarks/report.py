@@ -1,0 +1,86 @@
+"""The benchmark table (Markdown), the bar chart of notebook times, and the README section that shows them."""
+
+import re
+from pathlib import Path
+
+START, END = "<!-- BENCHMARKS START -->", "<!-- BENCHMARKS END -->"
+
+
+def _mark(ok):
+    return "✓" if ok else "✗"
+
+
+def markdown(results) -> str:
+    sections = results["sections"]
+    lines = [f"Measured on {results['date']}, {results['machine']}" + (" (quick mode)" if results["quick"] else "")
+             + "."]
+    if "notebooks" in sections:
+        notebooks = sections["notebooks"]
+        lines += ["", f"| Notebook | Time (median of {notebooks['repeats']}) | Peak memory |", "|---|---:|---:|"]
+        lines += [f"| {row['notebook']} | {row['seconds']:.1f} s | {row['peak_mb']} MB |" for row in notebooks["rows"]]
+        lines.append(f"| **all {len(notebooks['rows'])} notebooks** | **{notebooks['total_seconds']:.0f} s** | |")
+        lines.append(f"\nTargets: each ≤ {notebooks['targets']['each_s']} s {_mark(notebooks['met']['each'])}; "
+                     f"whole course ≤ {notebooks['targets']['course_s']} s {_mark(notebooks['met']['course'])}.")
+    if "import" in sections:
+        imported = sections["import"]
+        lines.append(f"\n`import course_lib`: {imported['seconds'] * 1000:.0f} ms (target ≤ 300 ms "
+                     f"{_mark(imported['met'])}).")
+    if "digits" in sections:
+        digits = sections["digits"]
+        lines += ["", f"Digits, {digits['test_size']} test images (25% stratified, `random_state=42`), seeds "
+                      f"{', '.join(map(str, digits['seeds']))}:", "",
+                  "| Model | Test accuracy (mean) | Lowest | Training time (median) |", "|---|---:|---:|---:|"]
+        lines += [f"| {row['model']} | {row['accuracy_mean']:.2%} | {row['accuracy_min']:.2%} | "
+                  f"{row['train_seconds_median']:.1f} s |" for row in digits["rows"]]
+        if digits["met"]:
+            lines.append("\n" + "; ".join(f"{name.replace('_', ' ')} {_mark(ok)}" for name, ok in digits["met"].items()) + ".")
+    if "conv" in sections:
+        conv = sections["conv"]
+        lines += ["", f"Convolution, batch {tuple(conv['batch'])}, {conv['filters']} 3×3 filters:", "",
+                  "| Implementation | Time | × TensorFlow |", "|---|---:|---:|",
+                  f"| Python loops (one image × {conv['batch'][0]}) | {conv['loops_s_extrapolated']:.1f} s | {conv['loops_to_tf']} |",
+                  f"| vectorized NumPy | {conv['numpy_s'] * 1000:.1f} ms | {conv['numpy_to_tf']} |",
+                  f"| TensorFlow `tf.nn.conv2d` | {conv['tensorflow_s'] * 1000:.1f} ms | 1 |",
+                  f"\nTarget: NumPy ≤ {conv['target_numpy_to_tf']}× TensorFlow's time {_mark(conv['met'])}."]
+    if "grading" in sections:
+        grading = sections["grading"]
+        lines += ["", f"Grading {grading['submissions']} generated submissions (solved, blank, partial): "
+                      f"{grading['seconds_1_worker']} s with 1 worker, {grading['seconds_2_workers']} s with 2 "
+                      f"(speed-up ×{grading['speedup_2_workers']}, target ≥ 1.8 {_mark(grading['met']['speedup'])}); "
+                      f"overhead beyond executing the notebook {grading['overhead_median_s']} s median, "
+                      f"{grading['overhead_max_s']} s at most (target ≤ 2 s {_mark(grading['met']['overhead'])})."]
+    return "\n".join(lines)
+
+
+def plot_notebook_times(results, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    notebooks = results["sections"]["notebooks"]
+    rows = notebooks["rows"]
+    fig = Figure(figsize=(8, 0.28 * len(rows) + 1.2))
+    ax = fig.subplots()
+    names = [row["notebook"].replace(".ipynb", "") for row in rows]
+    colours = ["#0969da" if name.startswith("notebooks/") else "#8250df" for name in names]
+    ax.barh(range(len(rows)), [row["seconds"] for row in rows], color=colours)
+    ax.axvline(notebooks["targets"]["each_s"], color="#cf222e", linestyle="--", linewidth=1, label="45 s limit")
+    ax.set_yticks(range(len(rows)), names, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds (median of repeated runs)")
+    ax.set_title(f"Notebook run times: lessons (blue) and solutions (purple), {results['date']}", fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def update_readme(readme: Path, table: str, image: Path) -> None:
+    text = readme.read_text(encoding="utf-8")
+    relative = image.resolve().relative_to(readme.resolve().parent)
+    block = f"{START}\n{table}\n\n![Notebook run times]({relative.as_posix()})\n{END}"
+    if START in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n## Benchmarks\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")

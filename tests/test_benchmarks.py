@@ -1,0 +1,27 @@
+"""The benchmark command runs (quick mode) and writes its table, figures and plot. Speed is reported, never
+asserted: the figures live in benchmarks/results/ and the README."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_writes_every_section(tmp_path):
+    subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--output", str(tmp_path)], cwd=ROOT, check=True,
+                   capture_output=True, timeout=900)
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert set(results["sections"]) == {"notebooks", "import", "digits", "conv", "grading"}
+    sections = results["sections"]
+    assert [row["notebook"] for row in sections["notebooks"]["rows"]] == ["notebooks/01_neurons.ipynb",
+                                                                          "solutions/01_neurons.ipynb"]
+    assert all(row["seconds"] > 0 and row["peak_mb"] > 0 for row in sections["notebooks"]["rows"])
+    assert sections["conv"]["max_abs_difference"] < 1e-3  # the three convolutions agree
+    digits = {row["model"]: row for row in sections["digits"]["rows"]}
+    assert digits["NumPy network (from scratch)"]["accuracy_mean"] > 0.9
+    assert sections["grading"]["submissions"] == 4
+    table = (tmp_path / "results.md").read_text()
+    assert "| notebooks/01_neurons.ipynb |" in table and "`import course_lib`" in table
+    assert (tmp_path / "notebook_times.png").read_bytes()[:4] == b"\x89PNG"
