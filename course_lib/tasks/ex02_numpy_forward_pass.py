@@ -104,9 +104,9 @@ def _(data, inputs):
             (lambda: X @ W - b, "the bias is subtracted; a dense layer computes X @ W + b."),
             (lambda: want.T, "it is the transpose of the right answer. With one sample per row, a layer is "
                              "X @ W + b, and the batch stays on the first axis."),
-            (lambda: X @ W + b.reshape(-1, 1), "b was added as a column, so each SAMPLE got its own bias instead of each "
-                                       "UNIT (broadcasting with a (n, 1) bias hides this when batch = n_units). "
-                                       "Keep b of shape (n_units,)."),
+            (lambda: X @ W + b.reshape(-1, 1),
+             "b was added as a column, so each SAMPLE got its own bias instead of each UNIT (broadcasting with a "
+             "(n, 1) bias hides this when batch = n_units). Keep b of shape (n_units,)."),
         ))
 
 
@@ -265,7 +265,8 @@ def _(data, inputs):
     for case, got in zip(inputs["cases"], data):
         X, params = case["X"], case["params"]
         sizes = [X.shape[1]] + [W.shape[1] for W, _ in params]
-        what = f"forward(X, params) for a {len(params)}-layer network {' -> '.join(map(str, sizes))} on X {_shape(X.shape)}"
+        what = (f"forward(X, params) for a {len(params)}-layer network {' -> '.join(map(str, sizes))} on X "
+                f"{_shape(X.shape)}")
         want = _reference_forward(X, params)
         P = expect_array(_case_value(got, what, hint=(
             ". The check tries networks with different numbers of layers: loop over the (W, b) pairs in params "
