@@ -380,8 +380,25 @@ def _layer_config(layer):
     return described
 
 
+def _compiled_name(item):
+    """``"sparse_categorical_crossentropy"`` for a loss or metric given by name, function or object."""
+    if isinstance(item, str) or item is None:
+        return item
+    if isinstance(item, dict):
+        config = item.get("config")
+        if isinstance(config, str):  # a function, e.g. keras.losses.categorical_crossentropy
+            return config
+        if isinstance(config, dict) and isinstance(config.get("name"), str):
+            return config["name"]
+        return str(item.get("class_name"))
+    return getattr(item, "name", getattr(item, "__name__", type(item).__name__))
+
+
 def describe_model(model) -> dict:
-    """A Keras model as plain data: its layers, shapes, parameter counts, ``trainable`` flags, loss, optimizer.
+    """A Keras model as plain data: layers, shapes, parameter counts, ``trainable`` flags, loss, metrics, optimizer.
+
+    The loss and metrics are given by name however they were passed to ``compile`` (a string, a function or
+    an object): ``"sparse_categorical_crossentropy"``, ``["accuracy"]``.
 
     Runs in the learner's kernel (``collect``); judges read the dict in any process without TensorFlow.
     """
@@ -406,8 +423,9 @@ def describe_model(model) -> dict:
         described["trainable_params"] = int(sum(np.prod(w.shape) for w in model.trainable_weights))
         described["non_trainable_params"] = int(sum(np.prod(w.shape) for w in model.non_trainable_weights))
     if described["compiled"]:
-        loss = model.loss
-        described["loss"] = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+        config = model.get_compile_config() or {}
+        described["loss"] = _compiled_name(config.get("loss"))
+        described["metrics"] = [_compiled_name(metric) for metric in config.get("metrics") or []]
         optimizer = model.optimizer
         described["optimizer"] = {"class": type(optimizer).__name__,
                                   "learning_rate": float(np.asarray(optimizer.learning_rate))}

@@ -182,7 +182,8 @@ def test_describe_model_reports_what_checks_need():
                                                                      kernel_regularizer=keras.regularizers.L2(0.01)),
                               keras.layers.Dense(2, activation="softmax")])
     model.layers[0].trainable = False
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="sparse_categorical_crossentropy")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=2, name="top2")])
     described = json.loads(json.dumps(checks.describe_model(model)))
     hidden = described["layers"][0]
     assert (hidden["class"], hidden["units"], hidden["activation"], hidden["trainable"]) == ("Dense", 3, "relu", False)
@@ -190,6 +191,11 @@ def test_describe_model_reports_what_checks_need():
     assert described["output_shape"] == [None, 2] and described["params"] == 4 * 3 + 3 + 3 * 2 + 2
     assert described["trainable_params"] == 8 and described["loss"] == "sparse_categorical_crossentropy"
     assert described["optimizer"] == {"class": "Adam", "learning_rate": pytest.approx(0.005)}
+    assert described["metrics"] == ["accuracy", "top2"]
+    model.compile(optimizer="sgd", loss=keras.losses.categorical_crossentropy)
+    assert checks.describe_model(model)["loss"] == "categorical_crossentropy"
+    model.compile(optimizer="sgd", loss=keras.losses.CategoricalCrossentropy())
+    assert checks.describe_model(model)["loss"] == "categorical_crossentropy"
     with pytest.raises(Fail, match="forget to `return model`"):
         checks.describe_model(None)
 
