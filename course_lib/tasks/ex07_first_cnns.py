@@ -193,6 +193,10 @@ def _(data, inputs):
     if loss != "sparse_categorical_crossentropy":
         hint = (": the labels are integers, not one-hot rows" if loss == "categorical_crossentropy" else "")
         raise Fail(f"the loss is {loss!r}; expected 'sparse_categorical_crossentropy' for integer labels{hint}.")
+    metrics = data.get("metrics")
+    if metrics is not None and not any("accuracy" in str(metric) for metric in metrics):
+        raise Fail(f"the model is compiled with metrics {metrics}; add metrics=['accuracy'] so that fit and "
+                   f"evaluate report the accuracy.")
     optimizer = data.get("optimizer") or {}
     if optimizer.get("class") != "Adam" or not math.isclose(optimizer.get("learning_rate", 0.0), 0.001, rel_tol=1e-4):
         raise Fail(f"the optimizer is {optimizer.get('class')} with learning rate {optimizer.get('learning_rate')}; "

@@ -79,6 +79,15 @@ def build_cnn(input_shape, num_classes):
     return _compiled(_cnn(input_shape, num_classes, flatten=False))
 
 
+@wrong("build_cnn", "metrics=['accuracy']")
+def build_cnn(input_shape, num_classes):
+    import keras
+
+    model = _cnn(input_shape, num_classes)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="sparse_categorical_crossentropy")
+    return model
+
+
 @wrong("build_cnn", "not compiled")
 def build_cnn(input_shape, num_classes):
     return _cnn(input_shape, num_classes)
