@@ -1,4 +1,4 @@
-"""Graded tasks of ``exercises/08_evaluating_models.ipynb``: metrics by hand, thresholds, AUC, reading curves."""
+"""Graded tasks of ``exercises/08_evaluating_models.ipynb``: metrics by hand, thresholds, AUC, test-set discipline."""
 
 import math
 
@@ -78,7 +78,43 @@ def _(data, inputs):
 
 
 # --------------------------------------------------------------------------------------------------------
-# Task 2: confusion matrix
+# Task 2: balanced accuracy
+
+
+def _balanced_inputs(rng):
+    k = int(rng.integers(3, 5))
+    while True:
+        n = int(rng.integers(80, 141))
+        share = np.r_[0.7, np.full(k - 1, 0.3 / (k - 1))]
+        y_true = rng.choice(k, size=n, p=share)
+        right = rng.random(n) < np.where(y_true == 0, 0.97, rng.uniform(0.3, 0.6))
+        y_pred = np.where(right, y_true, rng.choice(k, size=n))
+        recalls = [np.mean(y_pred[y_true == c] == c) for c in range(k) if np.any(y_true == c)]
+        if np.bincount(y_true, minlength=k).min() >= 3 and np.mean(y_pred == y_true) - np.mean(recalls) > 0.05:
+            return {"y_true": y_true, "y_pred": y_pred}
+
+
+@task("balanced_accuracy", points=2, inputs=_balanced_inputs)
+def _(data, inputs):
+    y_true, y_pred = inputs["y_true"], inputs["y_pred"]
+    classes = np.unique(y_true)
+    recall = np.array([np.mean(y_pred[y_true == c] == c) for c in classes])
+    precision = np.array([np.mean(y_true[y_pred == c] == c) if np.any(y_pred == c) else 0.0 for c in classes])
+    one_vs_rest = np.array([np.mean((y_pred == c) == (y_true == c)) for c in classes])
+    value = expect_number(data, "balanced_accuracy(y_true, y_pred)")
+    expect_close(value, recall.mean(), "balanced_accuracy(y_true, y_pred)", hints=[
+        (np.mean(y_pred == y_true), "this is the plain accuracy, which the big class dominates. Balanced accuracy "
+                                    "is the mean of the per-class RECALLS: every class counts the same."),
+        (precision.mean(), "this is the mean per-class precision; balanced accuracy averages the recalls, "
+                           "TP / (TP + FN) of each class."),
+        (one_vs_rest.mean(), "this averages each class's one-vs-rest accuracy, (TP + TN) / n, which the many true "
+                             "negatives inflate; average the recalls instead."),
+        (recall[0], "this is the recall of class 0 only; average the recalls of all classes."),
+    ])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 3: confusion matrix
 
 
 def _confusion_inputs(rng):
@@ -123,7 +159,7 @@ def _(data, inputs):
 
 
 # --------------------------------------------------------------------------------------------------------
-# Task 3: a threshold for a recall target
+# Task 4: a threshold for a recall target
 
 
 def _threshold_inputs(rng):
@@ -148,15 +184,16 @@ def _(data, inputs):
         raise Fail(f"at t = {t:.6g} the recall is {recall:.3f} ({tp} of {tp + fn} positives), below the target "
                    f"{target}: the threshold is too high. The answers are `scores >= t`, so the threshold may "
                    f"equal the lowest score that must still count as 'yes'.")
-    if not np.array_equal(scores >= t, scores >= best):
-        extra = (f" with {fp} false alarms, where t = {best:.6g} reaches it with only {best_fp}" if fp > best_fp
-                 else f"; so does the higher threshold t = {best:.6g}")
-        raise Fail(f"at t = {t:.6g} the recall is {recall:.3f}, which meets the target{extra}. Lower thresholds only "
-                   f"add false alarms: return the HIGHEST threshold whose recall reaches the target.")
+    # Any threshold as good as the highest one passes: lower ones that add only positives (as the first point
+    # past the target of sklearn's roc_curve can, which drops points in between) raise no extra false alarm.
+    if fp > best_fp:
+        raise Fail(f"at t = {t:.6g} the recall is {recall:.3f}, which meets the target, but with {fp} false alarms, "
+                   f"where t = {best:.6g} reaches it with only {best_fp}. Lower thresholds only add false alarms: "
+                   f"return the HIGHEST threshold whose recall reaches the target.")
 
 
 # --------------------------------------------------------------------------------------------------------
-# Task 4: ROC AUC from pairs
+# Task 5: ROC AUC from pairs
 
 
 def _auc_inputs(rng):
@@ -185,79 +222,45 @@ def _(data, inputs):
 
 
 # --------------------------------------------------------------------------------------------------------
-# Task 5: reading training curves
+# Task 6: choose on validation, report on test
 
 
-KINDS = ("underfitting", "overfitting", "good fit")
+MODEL_NAMES = ["logistic regression", "SVM", "dense network", "small CNN", "big CNN", "random forest"]
 
 
-def _approach(start, end, epochs, rate):
-    return end + (start - end) * np.exp(-rate * np.arange(epochs))
+def _report_inputs(rng):
+    names = [MODEL_NAMES[i] for i in rng.permutation(len(MODEL_NAMES))[:int(rng.integers(4, 7))]]
+    while True:
+        val = rng.uniform(0.88, 0.98, size=len(names)).round(3)
+        test = (val + rng.normal(0, 0.012, size=len(names))).round(3)
+        best = int(np.argmax(val))
+        if (len(set(val)) == len(val) and np.argmax(test) != best and abs(test[best] - val[best]) >= 0.003
+                and len(set(test)) == len(test)):
+            break
+    return {"val_accuracy": {name: float(v) for name, v in zip(names, val)},
+            "test_accuracy": {name: float(t) for name, t in zip(names, test)}}
 
 
-def _history(rng, kind):
-    epochs = int(rng.integers(12, 21))
-    t = np.arange(epochs)
-
-    def noise(scale):
-        return rng.normal(0, scale, size=epochs)
-
-    if kind == "good fit":
-        accuracy = _approach(0.5, rng.uniform(0.96, 0.99), epochs, 0.5) + noise(0.002)
-        val_accuracy = accuracy - rng.uniform(-0.01, 0.015) + noise(0.003)
-        loss = _approach(1.6, rng.uniform(0.04, 0.12), epochs, 0.45) + noise(0.005)
-        val_loss = loss + rng.uniform(0.0, 0.04) + noise(0.008)
-    elif kind == "underfitting":
-        accuracy = _approach(0.2, rng.uniform(0.45, 0.75), epochs, 0.6) + noise(0.004)
-        val_accuracy = accuracy - rng.uniform(-0.02, 0.03) + noise(0.005)
-        loss = _approach(2.2, rng.uniform(0.8, 1.4), epochs, 0.5) + noise(0.01)
-        val_loss = loss + rng.uniform(-0.02, 0.06) + noise(0.01)
-    else:
-        turn = int(rng.integers(epochs // 3, epochs // 2 + 1))
-        late = np.maximum(t - turn, 0)
-        accuracy = _approach(0.5, rng.uniform(0.995, 1.0), epochs, 0.5) + noise(0.001)
-        val_accuracy = _approach(0.4, rng.uniform(0.72, 0.84), epochs, 0.6) - 0.004 * late + noise(0.004)
-        loss = _approach(1.5, rng.uniform(0.002, 0.02), epochs, 0.4) + noise(0.001)
-        val_loss = _approach(1.8, rng.uniform(0.45, 0.65), epochs, 0.5) + 0.04 * late + noise(0.01)
-    curves = {"loss": loss, "val_loss": val_loss, "accuracy": accuracy, "val_accuracy": val_accuracy}
-    return {key: [round(float(v), 4) for v in (np.clip(values, 0, 1) if "acc" in key else np.maximum(values, 0.001))]
-            for key, values in curves.items()}
-
-
-def _diagnose_inputs(rng):
-    kinds = [KINDS[i] for i in rng.permutation([0, 0, 1, 1, 2, 2])]
-    return {"cases": [{"history": _history(rng, kind)} for kind in kinds], "kinds": kinds}
-
-
-@task("diagnose", points=2, inputs=_diagnose_inputs, collect=call_each_case)
+@task("choose_and_report", points=1, inputs=_report_inputs)
 def _(data, inputs):
-    for number, (case, kind, got) in enumerate(zip(inputs["cases"], inputs["kinds"], data), start=1):
-        history = case["history"]
-        if type(got) is not str or got.strip().lower().replace("_", " ").replace("-", " ") not in KINDS:
-            raise Fail(f"diagnose(history) returned {got!r} for history {number}; expected one of "
-                       f"{', '.join(map(repr, KINDS))}.")
-        answer = got.strip().lower().replace("_", " ").replace("-", " ")
-        if answer == kind:
-            continue
-        train, val = history["accuracy"][-1], history["val_accuracy"][-1]
-        gap = train - val
-        seen = (f"history {number} ends at {train:.1%} training and {val:.1%} validation accuracy (a gap of "
-                f"{gap * 100:.1f} points)")
-        val_loss = history["val_loss"]
-        lowest = int(np.argmin(val_loss)) + 1
-        if kind == "underfitting":
-            why = ("the curves are close, but both are low: the model cannot even fit the data it trains on, and a "
-                   "small gap is no comfort. That is underfitting." if answer == "good fit" else
-                   "the validation accuracy keeps up with the training accuracy, so nothing is being memorized; "
-                   "both are low: underfitting.")
-        elif kind == "overfitting":
-            why = (f"the training accuracy runs far ahead of the validation accuracy, and the validation loss has "
-                   f"been rising since epoch {lowest}. A high training accuracy alone is not a good fit: this is "
-                   f"overfitting." if answer == "good fit" else
-                   "the model fits its training data almost perfectly, so it is not too weak; the gap to "
-                   "validation is overfitting.")
-        else:
-            why = ("training and validation stay close together, so nothing is being memorized: a high training "
-                   "accuracy is not overfitting when validation keeps up. A good fit." if answer == "overfitting"
-                   else "both accuracies are high and close together: a good fit.")
-        raise Fail(f"diagnose(history) says {answer!r}, but {seen}: {why}")
+    val, test = inputs["val_accuracy"], inputs["test_accuracy"]
+    chosen = max(val, key=val.get)
+    if type(data) is not list or len(data) != 2 or type(data[0]) is not str:
+        raise Fail("choose_and_report should return a pair (model name, accuracy to report), e.g. "
+                   "('SVM', 0.95).")
+    name, score = data[0], expect_number(data[1], "the accuracy to report")
+    if name not in val:
+        raise Fail(f"{name!r} is not one of the models: {', '.join(map(repr, val))}.")
+    if name != chosen:
+        if name == max(test, key=test.get):
+            raise Fail(f"you chose {name!r}, the model with the best TEST accuracy. Choosing by the test score "
+                       f"makes that score flattering (lesson 08, section 7): choose by validation accuracy, here "
+                       f"{chosen!r} ({val[chosen]:.3f}).")
+        raise Fail(f"you chose {name!r}; the model with the best validation accuracy is {chosen!r} "
+                   f"({val[chosen]:.3f}).")
+    if math.isclose(score, test[chosen], abs_tol=1e-9):
+        return
+    if math.isclose(score, val[chosen], abs_tol=1e-9):
+        raise Fail(f"{score:.3f} is the validation accuracy of {chosen!r}, which helped choose it and so flatters "
+                   f"it; report its test accuracy, measured once, after the choice.")
+    raise Fail(f"the accuracy to report for {chosen!r} is its test accuracy; got {score:.4g}.")

@@ -38,6 +38,23 @@ def binary_scores(y_true, y_pred):
     return {"precision": precision, "recall": recall, "f1": (precision + recall) / 2}
 
 
+@wrong("balanced_accuracy", "plain accuracy")
+def balanced_accuracy(y_true, y_pred):
+    return float(np.mean(y_true == y_pred))
+
+
+@wrong("balanced_accuracy", "one-vs-rest accuracy")
+def balanced_accuracy(y_true, y_pred):
+    classes = np.unique(y_true)
+    return float(np.mean([np.mean((y_pred == c) == (y_true == c)) for c in classes]))
+
+
+@wrong("balanced_accuracy", "mean per-class precision")
+def balanced_accuracy(y_true, y_pred):
+    classes = np.unique(y_true)
+    return float(np.mean([np.mean(y_true[y_pred == c] == c) for c in classes]))
+
+
 @wrong("confusion_counts", "rows and columns are swapped")
 def confusion_counts(y_true, y_pred, num_classes):
     counts = np.zeros((num_classes, num_classes), dtype=int)
@@ -66,9 +83,9 @@ def _positive_scores(y_val, scores):
 
 @wrong("threshold_for_recall", "HIGHEST threshold")
 def threshold_for_recall(y_val, scores, target_recall):
-    positive_scores = _positive_scores(y_val, scores)
-    recalls = np.arange(1, len(positive_scores) + 1) / len(positive_scores)
-    return positive_scores[np.argmax(recalls >= target_recall) + 1]  # off by one: a positive too many
+    for t in np.sort(scores):  # scans upwards: the FIRST threshold that reaches the target is the lowest
+        if np.mean(scores[y_val == 1] >= t) >= target_recall:
+            return t
 
 
 @wrong("threshold_for_recall", "HIGHEST threshold")
@@ -94,18 +111,13 @@ def auc_by_pairs(y_true, scores):
     return float(np.mean((negative[:, None] > positive[None, :]) + 0.5 * (negative[:, None] == positive[None, :])))
 
 
-@wrong("diagnose", "a small gap is no comfort")
-def diagnose(history):
-    gap = history["accuracy"][-1] - history["val_accuracy"][-1]
-    return "overfitting" if gap > 0.1 else "good fit"  # never says underfitting
+@wrong("choose_and_report", "best TEST accuracy")
+def choose_and_report(val_accuracy, test_accuracy):
+    name = max(test_accuracy, key=test_accuracy.get)
+    return name, test_accuracy[name]
 
 
-@wrong("diagnose", "A high training accuracy alone is not a good fit")
-def diagnose(history):
-    return "good fit" if history["accuracy"][-1] > 0.9 else "underfitting"
-
-
-@wrong("diagnose", "expected one of")
-def diagnose(history):
-    train, val = history["accuracy"][-1], history["val_accuracy"][-1]
-    return "overfit" if train - val > 0.1 else ("underfit" if train < 0.9 else "good fit")
+@wrong("choose_and_report", "is the validation accuracy")
+def choose_and_report(val_accuracy, test_accuracy):
+    name = max(val_accuracy, key=val_accuracy.get)
+    return name, val_accuracy[name]
