@@ -217,8 +217,8 @@ def expect_array(data, what, *, shape=None, ndim=None, finite=True) -> np.ndarra
     ``shape`` may contain ``None`` for "any size". The hints name the likely slip: a transposed result,
     a lost dimension, NaN from an overflow.
 
-    >>> expect_array(to_plain(np.eye(2)), "I", shape=(2, 2)).sum()
-    2.0
+    >>> expect_array(to_plain(np.eye(2)), "I", shape=(2, 2)).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
     >>> expect_array([[1, 2, 3]], "Z", shape=(3, 1))
     Traceback (most recent call last):
     course_lib.checks.Fail: Z has shape (1, 3), expected (3, 1): it looks transposed.

@@ -115,6 +115,9 @@ def import_keras():
     with _stderr_fd_silenced():
         import keras
         import tensorflow as tf
+    # In a notebook TensorFlow resets its logger to INFO the first time it logs (model.export prints
+    # "INFO:tensorflow:Assets written to …" on stdout and stderr); errors are all a learner needs.
+    tf.get_logger().setLevel(logging.ERROR)
     return keras, tf
 
 
