@@ -355,6 +355,9 @@ def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeo
             todo.append(submission)
     options = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout, "memory_mb": memory_mb,
                "threads": threads}
+    import nbclient  # noqa: F401  imported once here, so forked workers start with them loaded
+    import nbformat  # noqa: F401
+    from . import sandbox  # noqa: F401
     graded, done, total = [], 0, len(todo)
     while todo:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker) as pool:
