@@ -96,6 +96,10 @@ def test_lesson_follows_the_skeleton(path):
     exercises_cell = next(c for c in cells if c["cell_type"] == "markdown" and "## Exercises" in source(c))
     if (ROOT / "exercises" / path.name).exists():
         assert f"exercises/{path.name}" in source(exercises_cell)
+        from course_lib.checks import get_exercise
+
+        for task in get_exercise(path.stem).tasks:  # python tools/sync_exercise_sections.py keeps this true
+            assert f"`{task}`" in source(exercises_cell), f"the Exercises section does not mention `{task}`"
     else:  # the start page and the last lesson have no exercise notebook: they say where to go instead
         assert "exercise" in source(exercises_cell).lower()
     first_code = next(c for c in cells if c["cell_type"] == "code")
