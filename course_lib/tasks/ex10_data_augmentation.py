@@ -1,0 +1,495 @@
+"""Graded tasks of ``exercises/10_data_augmentation.ipynb``: augmentations by hand, Keras augmentation blocks, label-safe choices."""
+
+import numpy as np
+
+from ..checks import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, to_plain
+
+EXERCISE = Exercise("10_data_augmentation", "Data augmentation")
+task = EXERCISE.task
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 1: a horizontal flip by hand
+
+
+def _flip_inputs(rng):
+    def batch(n, channels):
+        height, width = (int(size) for size in rng.choice(np.arange(5, 10), size=2, replace=False))  # h != w
+        return rng.uniform(0, 1, size=(n, height, width, channels))
+
+    return {"cases": [{"images": batch(int(rng.integers(3, 6)), 3)}, {"images": batch(int(rng.integers(6, 9)), 1)}]}
+
+
+@task("flip_horizontal", points=1, inputs=_flip_inputs, collect=call_each_case)
+def _(data, inputs):
+    for case, got in zip(inputs["cases"], data):
+        images = case["images"]
+        n, height, width, channels = images.shape
+        what = f"flip_horizontal(images) for a batch of shape {images.shape}"
+        flipped = expect_array(got, what)
+        if flipped.shape == (n, width, height, channels):
+            raise Fail(f"{what} has shape {flipped.shape}: height and width are swapped. That is a transpose; a "
+                       f"flip keeps the shape and reverses the order of the columns.")
+        if flipped.shape != images.shape:
+            raise Fail(f"{what} has shape {flipped.shape}, expected {images.shape}: a flip keeps the shape.")
+        expect_close(flipped, images[:, :, ::-1, :], what, hints=[
+            (images[:, ::-1], "it is flipped top to bottom. Axis 1 holds the rows, so reversing it is a VERTICAL "
+                              "flip (np.fliplr does this to a batch: it reverses axis 1); left and right are the "
+                              "columns, axis 2: images[:, :, ::-1]."),
+            (images[::-1], "it reverses the order of the images in the batch (axis 0) and leaves each image as it "
+                           "was (np.flipud does this to a batch). Reverse the columns of every image, axis 2."),
+            (images[..., ::-1], "it reverses the colour channels (RGB becomes BGR, axis 3). Reverse the columns, "
+                                "axis 2."),
+        ])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 2: random shifts with zero padding
+
+
+def _shift_inputs(rng):
+    height, width = (int(size) for size in rng.integers(8, 11, size=2))
+    images = rng.uniform(0.05, 1.0, size=(32, height, width, int(rng.choice([1, 3]))))  # no zeros inside
+    return {"images": images, "max_shift": int(rng.integers(1, 4)), "seed": int(rng.integers(2**31))}
+
+
+def _collect_shift(answer, inputs):
+    images = inputs["images"]
+    first, second = images.copy(), images.copy()
+    shifted = answer(images=first, max_shift=inputs["max_shift"], rng=np.random.default_rng(inputs["seed"]))
+    plain = to_plain(shifted, "the value it returned")  # checked before anything else touches it
+    again = answer(images=second, max_shift=inputs["max_shift"], rng=np.random.default_rng(inputs["seed"]))
+    try:
+        repeats = bool(np.array_equal(np.asarray(shifted, dtype=float), np.asarray(again, dtype=float)))
+    except (TypeError, ValueError):
+        repeats = False
+    return {"shifted": plain, "repeats": repeats, "input_changed": not np.array_equal(first, images)}
+
+
+def _shift(image, dy, dx):
+    """``image`` (h, w, c) moved down by ``dy`` rows and right by ``dx`` columns, zeros where nothing moved in."""
+    height, width = image.shape[:2]
+    moved = np.zeros_like(image)
+    moved[max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)] = \
+        image[max(-dy, 0):height + min(-dy, 0), max(-dx, 0):width + min(-dx, 0)]
+    return moved
+
+
+def _moved_region(height, width, dy, dx):
+    """A boolean (h, w) mask of the pixels that a shift by (dy, dx) fills from the image."""
+    mask = np.zeros((height, width), dtype=bool)
+    mask[max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)] = True
+    return mask
+
+
+def _same(a, b):
+    return a.shape == b.shape and float(np.abs(a - b).max(initial=0.0)) < 1e-6
+
+
+def _find_offset(original, got, max_shift):
+    """The (dy, dx) with ``got == _shift(original, dy, dx)``, else :class:`Fail` saying what went wrong."""
+    height, width = original.shape[:2]
+    reach = range(-max_shift, max_shift + 1)
+    for dy in reach:
+        for dx in reach:
+            if _same(got, _shift(original, dy, dx)):
+                return dy, dx
+    far = range(-(height - 1), height), range(-(width - 1), width)
+    for dy in far[0]:
+        for dx in far[1]:
+            if _same(got, _shift(original, dy, dx)):
+                raise Fail(f"an image was moved by (dy, dx) = ({dy}, {dx}), more than max_shift = {max_shift} "
+                           f"pixels: draw each offset from -max_shift to +max_shift.")
+    for dy in reach:
+        for dx in reach:
+            inside = _moved_region(height, width, dy, dx)
+            if (dy, dx) != (0, 0) and _same(got[inside], _shift(original, dy, dx)[inside]):
+                if _same(got, np.roll(original, (dy, dx), axis=(0, 1))):
+                    raise Fail(f"an image was moved by ({dy}, {dx}) with np.roll, which wraps the pixels that "
+                               f"leave one side around to the other. Here the uncovered border must be black: "
+                               f"start from np.zeros_like and copy the moved part in.")
+                border = got[~inside]
+                raise Fail(f"the pixels were moved correctly (by ({dy}, {dx}) in one image), but the uncovered "
+                           f"border holds values such as {float(border.ravel()[0]):.3g} instead of 0. Pad with "
+                           f"zeros (black), as RandomTranslation(fill_mode='constant') does.")
+    return None
+
+
+@task("random_shift", points=2, inputs=_shift_inputs, collect=_collect_shift)
+def _(data, inputs):
+    images, max_shift = inputs["images"], inputs["max_shift"]
+    n, height, width, channels = images.shape
+    what = "random_shift(images, max_shift, rng)"
+    if type(data) is not dict:
+        raise Fail("no answer came back")
+    got = expect_array(data["shifted"], what)
+    if got.shape == (n, height + 2 * max_shift, width + 2 * max_shift, channels):
+        raise Fail(f"{what} has shape {got.shape}, expected {images.shape}: the images were padded by max_shift "
+                   f"on every side but not cut back to their size. Keep the shape.")
+    if got.shape != images.shape:
+        raise Fail(f"{what} has shape {got.shape}, expected {images.shape}: every image keeps its size; only its "
+                   f"content moves.")
+    offsets = []
+    for number, (original, moved) in enumerate(zip(images, got)):
+        offset = _find_offset(original, moved, max_shift)
+        if offset is None:
+            raise Fail(f"image {number} of the result is not image {number} of the input moved by whole pixels "
+                       f"(at most {max_shift} each way) with zeros in the uncovered border. Move each image on its "
+                       f"own, and copy a slice of it into a zero array of the same shape.")
+        offsets.append(offset)
+    offsets = np.array(offsets)  # (n, 2): dy, dx of every image
+    if not offsets.any():
+        raise Fail("no image moved: every offset is (0, 0). Draw dy and dx with rng.integers.")
+    if (offsets == offsets[0]).all():
+        raise Fail(f"every image moved by the same offset (dy, dx) = {tuple(offsets[0].tolist())}: draw a new "
+                   f"offset for each image, so that each gets its own variation.")
+    if (offsets[:, 0] == offsets[:, 1]).all():
+        raise Fail("every image moved by the same amount down as right (dy == dx): draw dy and dx separately.")
+    seen = set(offsets.ravel().tolist())
+    if max_shift not in seen or -max_shift not in seen:
+        missing = max_shift if max_shift not in seen else -max_shift
+        raise Fail(f"in {n} images no offset was ever {missing:+d}, although offsets may go from -{max_shift} to "
+                   f"+{max_shift}. rng.integers(low, high) leaves out high: use rng.integers(-max_shift, "
+                   f"max_shift + 1).")
+    if not data.get("repeats"):
+        raise Fail("two calls with generators made from the same seed gave different results: draw the offsets "
+                   "from the rng argument (rng.integers), not from np.random, so that a seed repeats a run.")
+    if data.get("input_changed"):
+        raise Fail("random_shift changed the images passed in. Build the result in a new array (np.zeros_like) "
+                   "and leave the caller's batch as it was: it is the training data.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 3: contrast by hand
+
+
+def _contrast_inputs(rng):
+    def batch(n, channels):
+        height, width = (int(size) for size in rng.integers(6, 10, size=2))
+        centres = rng.uniform(0.25, 0.75, size=(n, 1, 1, channels))    # each image and channel its own level
+        spread = rng.uniform(0.05, 0.25, size=(n, 1, 1, channels))
+        return np.clip(centres + spread * rng.uniform(-1, 1, size=(n, height, width, channels)), 0, 1)
+
+    return {"cases": [{"images": batch(int(rng.integers(3, 6)), 3), "factor": float(rng.uniform(1.6, 2.5))},
+                      {"images": batch(int(rng.integers(3, 6)), 3), "factor": float(rng.uniform(0.3, 0.8))},
+                      {"images": batch(int(rng.integers(3, 6)), 1), "factor": float(rng.uniform(1.2, 1.8))}]}
+
+
+@task("adjust_contrast", points=2, inputs=_contrast_inputs, collect=call_each_case)
+def _(data, inputs):
+    for case, got in zip(inputs["cases"], data):
+        images, factor = case["images"], case["factor"]
+        what = f"adjust_contrast(images, factor={factor:.2f}) for images of shape {images.shape}"
+        result = expect_array(got, what)
+        if result.shape != images.shape:
+            raise Fail(f"{what} has shape {result.shape}, expected {images.shape}: contrast changes the pixel "
+                       f"values, not the shape. Keep the mean's axes with keepdims=True so that it broadcasts.")
+
+        def around(mean):
+            return np.clip(mean + factor * (images - mean), 0, 1)
+
+        if result.min() < -1e-9 or result.max() > 1 + 1e-9:
+            raise Fail(f"{what} has values from {result.min():.3f} to {result.max():.3f}; pixels must stay in "
+                       f"[0, 1]: clip the result with np.clip(..., 0, 1), as RandomContrast clips to its "
+                       f"value_range.")
+        expect_close(result, around(images.mean(axis=(1, 2), keepdims=True)), what, rtol=1e-5, atol=1e-6, hints=[
+            (around(images.mean(axis=(1, 2, 3), keepdims=True)),
+             "it uses one mean per image for all its channels together; contrast is adjusted per channel: "
+             "images.mean(axis=(1, 2), keepdims=True), one mean per image AND channel."),
+            (around(images.mean()), "it uses one mean for the whole batch; every image is adjusted around its own "
+                                    "(per-channel) mean: images.mean(axis=(1, 2), keepdims=True)."),
+            (around(images.mean(axis=0, keepdims=True)),
+             "the mean over axis 0 averages the images of the batch pixel by pixel; average over each image's "
+             "height and width instead, axis=(1, 2)."),
+            (around(images.mean(axis=(0, 1, 2), keepdims=True)),
+             "it uses one mean per channel for the whole batch; every image has its own mean, axis=(1, 2)."),
+            (np.clip(images * factor, 0, 1), "it multiplies the pixels by factor, which changes the brightness. "
+                                             "Contrast stretches each pixel's distance from the mean: "
+                                             "mean + factor * (x - mean)."),
+            (around(0.5), "it stretches around 0.5, the middle of [0, 1]; use each image's own per-channel mean."),
+            (np.clip(images.mean(axis=(1, 2), keepdims=True) + (images - images.mean(axis=(1, 2), keepdims=True))
+                     / factor, 0, 1), "it divides by factor; a factor above 1 should INCREASE the contrast."),
+        ])
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 4: an augmentation block for digits
+
+
+def _augmenter_inputs(rng):
+    size = int(rng.choice([8, 16, 28, 32]))
+    return {"image_size": size, "max_degrees": int(rng.choice([6, 9, 10, 12, 15, 18])),
+            "max_shift": int(rng.choice([1, 2])) if size == 8 else int(rng.integers(1, 4)),
+            "images": rng.uniform(0, 1, size=(4, size, size, 1)).astype(np.float32)}
+
+
+def _symmetric(value):
+    """A layer factor as its [low, high] range: ``f`` means [-f, f], ``(a, b)`` means [a, b]; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return sorted(float(v) for v in value)
+    return [-abs(float(value)), abs(float(value))]
+
+
+def _flat_layers(model):
+    for layer in model.layers:
+        if hasattr(layer, "layers"):  # a Sequential inside the Sequential
+            yield from _flat_layers(layer)
+        elif type(layer).__name__ != "InputLayer":
+            yield layer
+
+
+def _collect_augmenter(answer, inputs):
+    import keras
+
+    block = answer(image_size=inputs["image_size"], max_degrees=inputs["max_degrees"], max_shift=inputs["max_shift"])
+    described = describe_model(block)  # refuses anything that is not a keras.Model
+    settings = []
+    for layer in _flat_layers(block):
+        config = layer.get_config()
+        entry = {"class": type(layer).__name__}
+        for key in ("fill_mode", "interpolation", "mode"):
+            if isinstance(config.get(key), str):
+                entry[key] = config[key]
+        if isinstance(config.get("fill_value"), (int, float)):
+            entry["fill_value"] = float(config["fill_value"])
+        if "value_range" in config:
+            entry["value_range"] = [float(v) for v in config["value_range"]]
+        if entry["class"] == "RandomContrast":
+            entry["factor"] = [float(v) for v in layer.factor]  # (lower, upper): contrast 1 - lower .. 1 + upper
+        else:
+            for key in ("factor", "height_factor", "width_factor"):
+                if key in config:
+                    entry[key] = _symmetric(config[key])
+        settings.append(entry)
+    images = inputs["images"]
+    unchanged = keras.ops.convert_to_numpy(block(images, training=False))
+    changed = keras.ops.convert_to_numpy(block(images, training=True))
+    return {"model": described, "layers": settings, "identity_off": bool(np.array_equal(unchanged, images)),
+            "output_shape": list(changed.shape)}
+
+
+DIGIT_LAYERS = ["RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast"]
+
+
+def _close(a, b):
+    return a is not None and b is not None and np.allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+@task("build_augmenter", points=2, inputs=_augmenter_inputs, collect=_collect_augmenter)
+def _(data, inputs):
+    size, degrees, shift = inputs["image_size"], inputs["max_degrees"], inputs["max_shift"]
+    if type(data) is not dict or type(data.get("layers")) is not list:
+        raise Fail("build_augmenter should return a keras.Sequential of preprocessing layers")
+    layers = data["layers"]
+    classes = [layer.get("class") for layer in layers]
+    if "RandomFlip" in classes:
+        raise Fail("the block contains a RandomFlip. A mirrored 2 is not a 2 (and an upside-down 6 reads as a 9): "
+                   "flips change what a digit is, so they have no place in a digit augmentation.")
+    if classes != DIGIT_LAYERS:
+        if sorted(classes) == sorted(DIGIT_LAYERS):
+            raise Fail(f"the layers are {classes}: the right ones in a different order; the specification asks "
+                       f"for {DIGIT_LAYERS}.")
+        raise Fail(f"the layers are {classes}; expected exactly {DIGIT_LAYERS}, in that order.")
+    rotation, translation, zoom, contrast = layers
+    turn = degrees / 360
+    factor = rotation.get("factor")
+    if not _close(factor, [-turn, turn]):
+        hint = ""
+        high = factor[1] if factor else None
+        if _close(high, degrees / 180):
+            hint = " That is max_degrees / 180; the factor is a fraction of a FULL turn, 360°."
+        elif _close(high, np.radians(degrees)):
+            hint = " That is the angle in radians; the factor is a fraction of a full turn, max_degrees / 360."
+        raise Fail(f"RandomRotation's factor gives angles of {factor} turns, expected ±{turn:.4g} (±{degrees}° of a "
+                   f"full turn of 360°).{hint}")
+    part = shift / size
+    for key in ("height_factor", "width_factor"):
+        value = translation.get(key)
+        if not _close(value, [-part, part]):
+            hint = ""
+            if value and _close(value[1], shift):
+                hint = (f" That is {shift} as a number of pixels; the factor is a FRACTION of the image size: "
+                        f"max_shift / image_size = {shift}/{size}.")
+            raise Fail(f"RandomTranslation's {key} gives the range {value}, expected ±{part:.4g} (±{shift} "
+                       f"pixel{'s' if shift > 1 else ''} of {size}).{hint}")
+    for key in ("height_factor", "width_factor"):
+        value = zoom.get(key)
+        if not (_close(value, [-0.1, 0.1]) or (key == "width_factor" and value is None)):
+            raise Fail(f"RandomZoom's {key} gives the range {value}, expected ±0.1 (10% in or out): RandomZoom(0.1).")
+    for layer in (rotation, translation, zoom):
+        name = layer["class"]
+        if layer.get("fill_mode") != "constant" or layer.get("fill_value", 0.0) != 0.0:
+            raise Fail(f"{name} has fill_mode={layer.get('fill_mode')!r}: it would paint the uncovered border with "
+                       f"{'a mirror image of the edge' if layer.get('fill_mode') == 'reflect' else 'something'} "
+                       f"other than black. Digits sit on a black background: fill_mode='constant' (fill_value 0).")
+        if layer.get("interpolation") != "nearest":
+            raise Fail(f"{name} has interpolation={layer.get('interpolation')!r}, which mixes neighbouring pixels "
+                       f"and blurs small digits; interpolation='nearest' moves whole pixels.")
+    low, high = contrast.get("factor", [None, None])
+    if not (_close(high, 0.2) and (_close(low, 0.0) or _close(low, 0.2))):
+        raise Fail(f"RandomContrast's factor is {contrast.get('factor')} (lower, upper); expected "
+                   f"RandomContrast(0.2, ...).")
+    if contrast.get("value_range") != [0.0, 1.0]:
+        raise Fail(f"RandomContrast has value_range={contrast.get('value_range')}: it clips to that range, and "
+                   f"assumes 0..255 unless told otherwise. These pixels run from 0 to 1: value_range=(0, 1).")
+    if data.get("output_shape") != [len(inputs["images"]), size, size, 1]:
+        raise Fail(f"on a batch of shape {list(inputs['images'].shape)} the block returned shape "
+                   f"{data.get('output_shape')}; augmentation keeps the shape.")
+    if not data.get("identity_off"):
+        raise Fail("with training=False the block changed the images; augmentation layers should pass them "
+                   "through untouched when not training.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 5: augmentation inside a model
+
+
+def _model_inputs(rng):
+    size, channels = int(rng.choice([8, 12, 16])), int(rng.choice([1, 3]))
+    return {"input_shape": (size, size, channels), "num_classes": int(rng.integers(3, 11)),
+            "images": rng.uniform(0, 1, size=(4, size, size, channels)).astype(np.float32)}
+
+
+def _collect_model(answer, inputs):
+    import keras
+    from keras import layers
+
+    augmenter = keras.Sequential([layers.RandomTranslation(0.25, 0.25, fill_mode="constant"),
+                                  layers.RandomRotation(0.1, fill_mode="constant")], name="augmenter")
+    model = answer(augmenter=augmenter, input_shape=inputs["input_shape"], num_classes=inputs["num_classes"])
+    described = describe_model(model)
+    model_layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    whole = [index for index, layer in enumerate(model_layers) if layer is augmenter]
+    parts = [index for index, layer in enumerate(model_layers) if any(layer is inner for inner in augmenter.layers)]
+    images = inputs["images"]
+
+    def outputs(training):
+        return keras.ops.convert_to_numpy(model(images, training=training))
+
+    off = outputs(False), outputs(False)
+    on = outputs(True), outputs(True)
+    return {"model": described, "augmenter_at": whole or parts, "unpacked": not whole and bool(parts),
+            "off_repeats": bool(np.array_equal(*off)), "on_varies": not np.array_equal(*on)}
+
+
+def _cnn_after_augmenter(input_shape, num_classes):
+    """[(class, settings, output shape, params)] of the layers after the augmenter, worked out by hand."""
+    size, channels = input_shape[0], input_shape[2]
+    half = size // 2
+    return [("Conv2D", {"filters": 16, "kernel_size": [3, 3], "padding": "same", "activation": "relu"},
+             [None, size, size, 16], (9 * channels + 1) * 16),
+            ("MaxPooling2D", {"pool_size": [2, 2]}, [None, half, half, 16], 0),
+            ("Flatten", {}, [None, half * half * 16], 0),
+            ("Dense", {"units": num_classes, "activation": "softmax"}, [None, num_classes],
+             (half * half * 16 + 1) * num_classes)]
+
+
+@task("augmented_model", points=3, inputs=_model_inputs, collect=_collect_model)
+def _(data, inputs):
+    input_shape, k = inputs["input_shape"], inputs["num_classes"]
+    if type(data) is not dict or type(data.get("model")) is not dict:
+        raise Fail("augmented_model should return a keras.Model")
+    model = data["model"]
+    model_layers = [layer for layer in model.get("layers", []) if layer.get("class") != "InputLayer"]
+    classes = [layer.get("class") for layer in model_layers]
+    where = data.get("augmenter_at") or []
+    if not where:
+        raise Fail(f"the augmenter passed in is not in the model (its layers are {classes}). Put that very object, "
+                   f"`augmenter`, into the model as a layer, right after keras.Input: building new random layers "
+                   f"ignores the block you were given.")
+    first = where[0]
+    if first != 0:
+        raise Fail(f"the augmenter is layer {first + 1}, after {classes[:first]}. Augmentation comes FIRST, right "
+                   f"after keras.Input: it must change the images themselves, not feature maps computed from them.")
+    if model.get("input_shape") != [None, *input_shape]:
+        raise Fail(f"the model's input shape is {model.get('input_shape')}, expected [None, "
+                   f"{', '.join(map(str, input_shape))}]: start with keras.Input(shape=input_shape).")
+    rest = model_layers[where[-1] + 1:]
+    expected = _cnn_after_augmenter(input_shape, k)
+    wanted = [name for name, *_ in expected]
+    if [layer.get("class") for layer in rest] != wanted:
+        raise Fail(f"after the augmenter the layers are {[layer.get('class') for layer in rest]}; expected {wanted}.")
+    for number, (layer, (name, spec, shape, params)) in enumerate(zip(rest, expected), start=len(where) + 1):
+        for key, value in spec.items():
+            if layer.get(key) != value:
+                extra = ": one probability per class" if name == "Dense" and key == "activation" else ""
+                raise Fail(f"layer {number} ({name}) has {key}={layer.get(key)!r}, expected {key}={value!r}{extra}.")
+        if layer.get("output_shape") != shape:
+            raise Fail(f"layer {number} ({name}) outputs {layer.get('output_shape')}, expected {shape}.")
+    total = sum(params for *_, params in expected)
+    if model.get("params") != total:
+        raise Fail(f"the model has {model.get('params')} parameters, expected {total} (the augmenter adds none).")
+    if not data.get("off_repeats"):
+        raise Fail("model(images, training=False) gave different outputs on two calls: something random still runs "
+                   "when not training. Use the augmenter as a layer and let Keras pass `training` on; never call "
+                   "it with training=True yourself.")
+    if not data.get("on_varies"):
+        raise Fail("model(images, training=True) gave the same outputs twice: the augmentation is not running "
+                   "in training. Use the augmenter as a layer of the model, not augmenter(..., training=False).")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 6: augmentations that keep the label
+
+
+AUGMENTATIONS = ["horizontal flip", "vertical flip", "small rotation", "half-turn rotation", "small shift",
+                 "small zoom", "contrast change"]
+ALWAYS = ["small rotation", "small shift", "small zoom", "contrast change"]
+USEFUL = {"digits": ALWAYS,
+          "shapes": AUGMENTATIONS,
+          "animal photos": ["horizontal flip", *ALWAYS]}
+WRONGLY_IN = {
+    ("digits", "horizontal flip"): "a mirrored 2 is not a 2, and a mirrored 3 is no digit at all",
+    ("digits", "vertical flip"): "a digit flipped top to bottom is not the same digit (a 7 becomes no digit at "
+                                 "all, a 6 turns into something else)",
+    ("digits", "half-turn rotation"): "a 6 turned upside down reads as a 9, and a 7 as nothing",
+    ("animal photos", "vertical flip"): "cats and dogs are almost never photographed upside down: the network "
+                                        "would spend its effort on images it will never meet",
+    ("animal photos", "half-turn rotation"): "photos upside down are not what the network will be shown; small "
+                                             "tilts are",
+}
+WRONGLY_OUT = {
+    ("animal photos", "horizontal flip"): "a cat facing left is as much a cat as one facing right: horizontal "
+                                          "flips are the classic augmentation for photos",
+    ("shapes", "horizontal flip"): "a star or a triangle has no left and right: mirrored, it is the same shape",
+    ("shapes", "vertical flip"): "a star or a triangle has no up and down: flipped, it is the same shape",
+    ("shapes", "half-turn rotation"): "a shape turned by any angle is still the same shape (lesson 10 uses "
+                                      "RandomRotation(0.5) for them)",
+}
+
+
+def _collect_choices(answer, inputs):
+    chosen = []
+    for case in inputs["cases"]:
+        value = answer(**case)
+        if type(value) in (set, frozenset) and all(type(item) is str for item in value):
+            value = sorted(value)
+        chosen.append(to_plain(value, f"the value it returned for {case['dataset']!r}"))
+    return chosen
+
+
+@task("useful_augmentations", points=2,
+      inputs=lambda rng: {"cases": [{"dataset": name} for name in USEFUL]},
+      collect=_collect_choices)
+def _(data, inputs):
+    for case, got in zip(inputs["cases"], data):
+        dataset = case["dataset"]
+        what = f"useful_augmentations({dataset!r})"
+        if type(got) is not list or not all(type(item) is str for item in got):
+            raise Fail(f"{what} should return a list of names from AUGMENTATIONS, e.g. ['small shift', "
+                       f"'small zoom']; got {str(got)[:80]}")
+        unknown = [item for item in got if item not in AUGMENTATIONS]
+        if unknown:
+            raise Fail(f"{what} contains {unknown}, which is not in AUGMENTATIONS; spell each name exactly as "
+                       f"there: {AUGMENTATIONS}.")
+        wanted = USEFUL[dataset]
+        for name in AUGMENTATIONS:
+            if name in got and name not in wanted:
+                raise Fail(f"{what} includes {name!r}: {WRONGLY_IN[(dataset, name)]}.")
+        for name in AUGMENTATIONS:
+            if name not in got and name in wanted:
+                reason = WRONGLY_OUT.get((dataset, name), f"a {name} keeps the label of every one of these "
+                                                           f"datasets and mimics how real images vary")
+                raise Fail(f"{what} leaves out {name!r}: {reason}.")
