@@ -1,0 +1,643 @@
+"""Graded tasks of ``exercises/12_saving_and_deploying.ipynb``: save, reload and ship a Keras model safely."""
+
+import contextlib
+import copy
+import json
+import os
+import re
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..checks import Exercise, Fail, describe_model, expect_array, expect_number, to_plain
+
+EXERCISE = Exercise("12_saving_and_deploying", "Saving and deploying models")
+task = EXERCISE.task
+
+LUMA = np.array([0.299, 0.587, 0.114])  # the gray weights of lesson 05 (course_lib.data.to_grayscale)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Shared by the collect functions (they run in the learner's kernel, where Keras is imported)
+
+
+@contextlib.contextmanager
+def _scratch():
+    """A temporary ``folder`` for the learner's files, with the current directory moved to a second one.
+
+    Yields ``(folder, elsewhere)``: whatever the learner's code writes outside ``folder`` with a relative
+    path lands in ``elsewhere`` (and not in the learner's notebook folder), so the judge can point at it.
+    Both are deleted afterwards.
+    """
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="nn_course_") as root:
+        folder, elsewhere = Path(root) / "folder", Path(root) / "elsewhere"
+        folder.mkdir()
+        elsewhere.mkdir()
+        os.chdir(elsewhere)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Keras's notes on unbuilt metrics are not the learner's business
+                yield folder, elsewhere
+        finally:
+            os.chdir(here)
+
+
+def _files(folder):
+    """The files under ``folder``, as sorted relative paths with ``/``."""
+    return sorted(path.relative_to(folder).as_posix() for path in Path(folder).rglob("*") if path.is_file())
+
+
+def _outputs(model, X):
+    """The model's outputs for ``X`` as a float64 NumPy array (one call, one batch: repeatable to the bit)."""
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(model(X, training=False)), dtype=np.float64)
+
+
+def _expect_model(value, function):
+    import keras
+
+    if not isinstance(value, keras.Model):
+        raise Fail(f"{function} should return a keras.Model, got "
+                   + ("None: did you forget to `return` it?" if value is None
+                      else f"a {type(value).__module__}.{type(value).__qualname__}"))
+    return value
+
+
+def _comparison(original, returned, X):
+    want, got = _outputs(original, X), _outputs(returned, X)
+    if want.shape != got.shape:
+        return {"identical": False, "difference": None, "shapes": [list(want.shape), list(got.shape)]}
+    return {"identical": bool(np.array_equal(want, got)), "difference": float(np.abs(want - got).max())}
+
+
+def _judge_files(data, want, function, save_call):
+    """The common checks on where a task wrote its file(s): one file ``want`` inside ``folder``."""
+    outside, files = data["outside"], data["files"]
+    if outside:
+        raise Fail(f"{function} wrote {outside} into the current folder instead of into `folder`: build the path "
+                   f"from the folder you are given, {save_call}.")
+    if files == [want]:
+        return
+    if not files:
+        raise Fail(f"{function} saved nothing into `folder`: {save_call}. (The check looks for the file: a "
+                   f"round trip that never touches the disk proves nothing.)")
+    shown = ", ".join(files[:6]) + (" ..." if len(files) > 6 else "")
+    if any(name.endswith("saved_model.pb") for name in files):
+        raise Fail(f"{function} wrote a SavedModel folder ({shown}): model.export is for serving the forward pass; "
+                   f"{save_call}.")
+    if len(files) > 1:
+        raise Fail(f"{function} wrote {len(files)} files ({shown}); write exactly one, {want}: {save_call}.")
+    name = files[0]
+    if want.endswith(".keras") and name.endswith(".weights.h5"):
+        raise Fail(f"{function} wrote {name}: that holds the weights only, no architecture or compile settings. "
+                   f"Save the whole model: {save_call}.")
+    if want.endswith(".keras") and name.endswith(".h5"):
+        raise Fail(f"{function} wrote {name}, the legacy HDF5 model format that Keras 3 only keeps so that old "
+                   f"files still load. Use the native format: {save_call}.")
+    if want.endswith(".weights.h5") and name.endswith(".keras"):
+        raise Fail(f"{function} wrote {name}, the whole model; this task keeps the weights only: {save_call}.")
+    if "." not in name:
+        raise Fail(f"{function} wrote {name}, a file name without a suffix; Keras 3 picks the format from the "
+                   f"suffix: {save_call}.")
+    raise Fail(f"{function} wrote {name}; the file should be called {want} (named after the model, "
+               f"model.name = {want.split('.')[0]!r}): {save_call}.")
+
+
+def _judge_predictions(data, function, how):
+    if data.get("identical"):
+        return
+    if data.get("difference") is None:
+        raise Fail(f"the model from {function} gives outputs of shape {data['shapes'][1]}, the original "
+                   f"{data['shapes'][0]}: it is not the same network.")
+    raise Fail(f"the model from {function} predicts differently from the original (by up to "
+               f"{data['difference']:.3g}). The same weights and the same code give bitwise identical outputs, so "
+               f"something was lost on the way: {how}")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 1: save_and_reload
+
+
+def _dense_inputs(rng):
+    n_inputs, hidden, n_classes = int(rng.integers(3, 9)), int(rng.choice([4, 6, 8])), int(rng.integers(2, 6))
+    return {"n_inputs": n_inputs, "hidden": hidden, "n_classes": n_classes,
+            "W1": rng.normal(0, 0.7, size=(n_inputs, hidden)).astype(np.float32),
+            "b1": rng.normal(0, 0.1, size=hidden).astype(np.float32),
+            "W2": rng.normal(0, 0.7, size=(hidden, n_classes)).astype(np.float32),
+            "b2": rng.normal(0, 0.1, size=n_classes).astype(np.float32),
+            "X": rng.normal(size=(6, n_inputs)).astype(np.float32),
+            "name": f"{rng.choice(['digits', 'shapes', 'moons', 'scans'])}_net_{int(rng.integers(1, 100))}",
+            "learning_rate": float(rng.choice([0.0005, 0.002, 0.003, 0.01]))}
+
+
+def _dense_model(inputs):
+    import keras
+    from keras import layers
+
+    model = keras.Sequential([keras.Input(shape=(inputs["n_inputs"],), name="features"),
+                              layers.Dense(inputs["hidden"], activation="relu", name="hidden"),
+                              layers.Dense(inputs["n_classes"], activation="softmax", name="output")],
+                             name=inputs["name"])
+    model.set_weights([inputs["W1"], inputs["b1"], inputs["W2"], inputs["b2"]])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=inputs["learning_rate"]),
+                  loss="sparse_categorical_crossentropy")
+    return model
+
+
+def _collect_save_and_reload(answer, inputs):
+    model = _dense_model(inputs)
+    with _scratch() as (folder, elsewhere):
+        returned = answer(model=model, folder=folder)
+        files, outside = _files(folder), _files(elsewhere)
+    returned = _expect_model(returned, "save_and_reload(model, folder)")
+    return {"files": files, "outside": outside, "same_object": returned is model,
+            "model": describe_model(returned), **_comparison(model, returned, inputs["X"])}
+
+
+@task("save_and_reload", points=2, inputs=_dense_inputs, collect=_collect_save_and_reload)
+def _(data, inputs):
+    name, function = inputs["name"], "save_and_reload(model, folder)"
+    want = f"{name}.keras"
+    _judge_files(data, want, function, f"model.save(folder / f\"{{model.name}}.keras\") writes {want}")
+    if data["same_object"]:
+        raise Fail(f"{function} returned the very model it was given, so nothing shows that the file works: "
+                   f"return keras.models.load_model(path), the copy read back from {want}.")
+    _judge_predictions(data, function, "did you load a different file, or build a new model?")
+    model = data["model"]
+    if not model.get("compiled"):
+        raise Fail(f"the model from {function} is not compiled, but a .keras file keeps the compile settings: load "
+                   f"it with keras.models.load_model(path) as it is (without compile=False).")
+    optimizer = model.get("optimizer") or {}
+    if optimizer.get("class") != "Adam" or not np.isclose(optimizer.get("learning_rate", 0.0),
+                                                          inputs["learning_rate"], rtol=1e-5):
+        raise Fail(f"the model from {function} has the optimizer {optimizer.get('class')} with learning rate "
+                   f"{optimizer.get('learning_rate')}; the original was compiled with Adam at "
+                   f"{inputs['learning_rate']:g}, and the .keras file keeps it: load the file as it is.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 2: restore_weights
+
+
+def _cnn_inputs(rng):
+    filters, n_classes = int(rng.choice([3, 4, 6])), int(rng.integers(2, 6))
+    return {"filters": filters, "n_classes": n_classes,
+            "K": rng.normal(0, 0.5, size=(3, 3, 1, filters)).astype(np.float32),
+            "b": rng.normal(0, 0.1, size=filters).astype(np.float32),
+            "W": rng.normal(0, 0.5, size=(4 * filters, n_classes)).astype(np.float32),
+            "c": rng.normal(0, 0.1, size=n_classes).astype(np.float32),
+            "X": rng.uniform(0, 1, size=(5, 6, 6, 1)).astype(np.float32),
+            "name": f"{rng.choice(['tiny', 'small', 'mini'])}_cnn_{int(rng.integers(1, 100))}"}
+
+
+def _cnn_model(inputs):
+    import keras
+    from keras import layers
+
+    model = keras.Sequential([keras.Input(shape=(6, 6, 1), name="pixels"),
+                              layers.Conv2D(inputs["filters"], 3, activation="relu", name="conv"),  # (4, 4, f)
+                              layers.MaxPooling2D(2, name="pool"),                                  # (2, 2, f)
+                              layers.Flatten(name="flatten"),                                       # (4 f,)
+                              layers.Dense(inputs["n_classes"], activation="softmax", name="output")],
+                             name=inputs["name"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003), loss="sparse_categorical_crossentropy")
+    return model
+
+
+def _collect_restore_weights(answer, inputs):
+    model = _cnn_model(inputs)
+    model.set_weights([inputs["K"], inputs["b"], inputs["W"], inputs["c"]])
+    built = []  # (model, its weights when build_model made it)
+
+    def build_model():
+        fresh = _cnn_model(inputs)  # new random weights, the same architecture and name
+        built.append((fresh, [w.copy() for w in fresh.get_weights()]))
+        return fresh
+
+    with _scratch() as (folder, elsewhere):
+        returned = answer(model=model, build_model=build_model, folder=folder)
+        files, outside = _files(folder), _files(elsewhere)
+    returned = _expect_model(returned, "restore_weights(model, build_model, folder)")
+    origin = next((start for fresh, start in built if fresh is returned), None)
+    unchanged = origin is not None and all(np.array_equal(a, b) for a, b in zip(returned.get_weights(), origin))
+    return {"files": files, "outside": outside, "same_object": returned is model, "builds": len(built),
+            "from_build": origin is not None, "unchanged": bool(unchanged), **_comparison(model, returned, inputs["X"])}
+
+
+@task("restore_weights", points=2, inputs=_cnn_inputs, collect=_collect_restore_weights)
+def _(data, inputs):
+    name, function = inputs["name"], "restore_weights(model, build_model, folder)"
+    want = f"{name}.weights.h5"
+    _judge_files(data, want, function, f"model.save_weights(folder / f\"{{model.name}}.weights.h5\") writes {want}")
+    if data["same_object"]:
+        raise Fail(f"{function} returned the model it was given. The point is to rebuild: make a new model with "
+                   f"build_model(), load the weights from {want} into it, and return that one.")
+    if not data["from_build"]:
+        raise Fail(f"{function} returned a model that build_model() did not make (it was called {data['builds']} "
+                   f"times): the weights file has no architecture, so your code rebuilds it with build_model(), "
+                   f"then loads the weights into that model.")
+    if data["unchanged"]:
+        raise Fail(f"the model from {function} still has the random weights build_model() gave it: call "
+                   f"fresh.load_weights(path) before returning it.")
+    _judge_predictions(data, function, "load the weights from the file you saved, into the model you return.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 3: Standardize, a custom layer that survives saving
+
+
+def _standardize_inputs(rng):
+    channels, n_classes = int(rng.integers(1, 4)), int(rng.integers(2, 5))
+    return {"mean": np.round(rng.uniform(0.2, 0.6, size=channels), 3),
+            "std": np.round(rng.uniform(0.1, 0.4, size=channels), 3),
+            "layer_name": f"standardize_{int(rng.integers(1, 1000))}",
+            "W": rng.normal(0, 0.5, size=(4 * 4 * channels, n_classes)).astype(np.float32),
+            "X": rng.uniform(0, 1, size=(4, 4, 4, channels)).astype(np.float32)}
+
+
+def _short(error):
+    text = f"{type(error).__name__}: {error}"
+    text = text.split("\n\nconfig=")[0]
+    return text[:400] + (" ..." if len(text) > 400 else "")
+
+
+def _collect_standardize(answer, inputs):
+    import keras
+    from keras import layers
+
+    if not (isinstance(answer, type) and issubclass(answer, layers.Layer)):
+        raise Fail(f"Standardize should be the layer class (a subclass of keras.layers.Layer), got a "
+                   f"{type(answer).__name__}: did another cell overwrite it?")
+    data = {"own_get_config": getattr(answer, "get_config", None) is not layers.Layer.get_config,
+            "registered": keras.saving.get_registered_name(answer)}
+    if not data["own_get_config"]:
+        return data
+    layer = answer(mean=inputs["mean"].copy(), std=inputs["std"].copy(), name=inputs["layer_name"])
+    config = layer.get_config()  # the stub's NotImplementedError goes up: "not attempted"
+    data["config_type"] = type(config).__name__
+    data["keys"] = sorted(str(key) for key in config) if isinstance(config, dict) else None
+    try:
+        json.dumps(config)
+        data["json_error"] = None
+    except (TypeError, ValueError) as error:
+        data["json_error"] = str(error)[:200]
+    if data["keys"] is None:
+        return data
+    channels, n_classes = len(inputs["mean"]), inputs["W"].shape[1]
+    model = keras.Sequential([keras.Input(shape=(4, 4, channels)), layer, layers.Flatten(),
+                              layers.Dense(n_classes, activation="softmax")])
+    model.layers[-1].set_weights([inputs["W"], np.zeros(n_classes, dtype=np.float32)])
+    with _scratch() as (folder, _):
+        path = folder / "standardized.keras"
+        try:
+            model.save(path)
+            data["save_error"] = None
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 - reported to the learner, with the hint that fits
+            data["save_error"] = _short(error)
+            return data
+        # custom_objects by the registered name: finds *this* class even if an older one was registered since
+        custom = {data["registered"]: answer} if ">" in data["registered"] else None
+        try:
+            loaded = keras.models.load_model(path, custom_objects=custom)
+            data["load_error"] = None
+        except Exception as error:  # noqa: BLE001
+            data["load_error"] = _short(error)
+            return data
+    loaded_layer = loaded.layers[0]
+    data.update(loaded_class=type(loaded_layer).__name__, loaded_name=loaded_layer.name,
+                mean=to_plain(np.asarray(getattr(loaded_layer, "mean", np.nan), dtype=float)),
+                std=to_plain(np.asarray(getattr(loaded_layer, "std", np.nan), dtype=float)),
+                **_comparison(model, loaded, inputs["X"]))
+    return data
+
+
+@task("Standardize", points=2, inputs=_standardize_inputs, collect=_collect_standardize)
+def _(data, inputs):
+    if not data["own_get_config"]:
+        raise Fail("Standardize has no get_config method of its own. Keras cannot guess how to remake the layer "
+                   "(its arguments are NumPy arrays), so define get_config(self) returning a dict of them.")
+    if ">" not in str(data["registered"]):
+        raise Fail("Standardize is not registered, so load_model will not find the class: keep the line "
+                   "@keras.saving.register_keras_serializable(package=\"exercises\") right above `class Standardize`.")
+    if data["keys"] is None:
+        raise Fail(f"get_config returned a {data['config_type']}; it should return a dict: "
+                   f"{{**super().get_config(), \"mean\": ..., \"std\": ...}}.")
+    keys = data["keys"]
+    missing = [key for key in ("mean", "std") if key not in keys]
+    if missing:
+        raise Fail(f"the dict from get_config has the keys {keys} but not {' or '.join(map(repr, missing))}. Loading "
+                   f"calls Standardize(**config), so every argument of __init__ must be in it, under its own name.")
+    if "name" not in keys:
+        raise Fail(f"the dict from get_config has only the keys {keys}: the layer's name, dtype and trainable flag "
+                   f"are missing, so the reloaded layer loses them. Start from the base class's config: "
+                   f"{{**super().get_config(), \"mean\": ..., \"std\": ...}}.")
+    if data["json_error"]:
+        raise Fail(f"the dict from get_config cannot be written as JSON ({data['json_error']}): config.json holds "
+                   f"plain values only. Turn the NumPy arrays into lists with self.mean.tolist().")
+    if data["save_error"]:
+        raise Fail(f"saving a model with a Standardize layer failed: {data['save_error']}")
+    if data["load_error"]:
+        raise Fail(f"saving worked, but loading it back failed: {data['load_error']}")
+    if data["loaded_name"] != inputs["layer_name"]:
+        raise Fail(f"the reloaded layer is called {data['loaded_name']!r}, the saved one {inputs['layer_name']!r}: "
+                   f"start get_config from super().get_config(), which holds the name.")
+    for key in ("mean", "std"):
+        got = expect_array(data[key], f"the reloaded layer's {key}", finite=False)
+        if got.shape != inputs[key].shape or not np.allclose(got, inputs[key], rtol=1e-6):
+            raise Fail(f"the reloaded layer has {key} = {got.tolist()}, the saved one {inputs[key].tolist()}: "
+                       f"get_config should return self.{key} under the key {key!r}.")
+    _judge_predictions(data, "load_model", "the reloaded layer should compute (x - mean) / std as before.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 4: preprocess, driven by the metadata
+
+
+def _bilinear_weights(in_size, out_size):
+    """``(out_size, in_size)`` matrix of Pillow's bilinear resampling along one axis (antialiased when shrinking).
+
+    Plain NumPy, so that this judge needs no imaging library; it matches ``course_lib.data.resize`` to about
+    1e-5 on the 0..255 scale.
+    """
+    scale = in_size / out_size
+    support = max(scale, 1.0)  # the triangle filter widens when shrinking
+    weights = np.zeros((out_size, in_size))
+    for i in range(out_size):
+        center = (i + 0.5) * scale
+        low, high = max(int(center - support + 0.5), 0), min(int(center + support + 0.5), in_size)
+        x = np.arange(low, high)
+        w = np.maximum(0.0, 1.0 - np.abs((x - center + 0.5) / support))
+        weights[i, low:high] = w / w.sum()
+    return weights
+
+
+def _resize(image, height, width):
+    """Bilinear resize of an ``(h, w, c)`` float image, rows then columns."""
+    image = np.einsum("ij,jkc->ikc", _bilinear_weights(image.shape[0], height), image)
+    return np.einsum("ij,kjc->kic", _bilinear_weights(image.shape[1], width), image)
+
+
+def _preprocess_reference(image, metadata, *, gray_weights=LUMA, invert=None):
+    height, width, channels = metadata["input_shape"]
+    x = np.asarray(image, dtype=np.float64)
+    x = x[..., np.newaxis] if x.ndim == 2 else x
+    if channels == 1 and x.shape[-1] == 3:
+        x = (x @ gray_weights)[..., np.newaxis]
+    elif channels == 3 and x.shape[-1] == 1:
+        x = np.repeat(x, 3, axis=-1)
+    if x.shape[:2] != (height, width):
+        x = _resize(x, height, width)
+    x = x / 255.0
+    invert = metadata["preprocessing"]["invert"] if invert is None else invert
+    return 1.0 - x if invert else x
+
+
+def _metadata(rng, channels, invert):
+    height, width = (int(n) for n in rng.choice(np.arange(6, 17), size=2, replace=False))  # never square
+    n_classes = int(rng.integers(3, 11))
+    return {"name": f"{'gray' if channels == 1 else 'color'}_model", "version": int(rng.integers(1, 5)),
+            "classes": [str(k) for k in range(n_classes)],
+            "input_shape": [height, width, channels],
+            "preprocessing": {"color": ("grayscale, 0.299 R + 0.587 G + 0.114 B" if channels == 1 else
+                                        "RGB, gray images repeated on 3 channels"),
+                              "resize": "bilinear, to input_shape",
+                              "scale": "divide by 255",
+                              "invert": bool(invert)}}
+
+
+def _preprocess_inputs(rng):
+    def image(shape):
+        return rng.integers(0, 256, size=shape, dtype=np.uint8)
+
+    def other_size(metadata):
+        height, width, _ = metadata["input_shape"]
+        while True:
+            size = tuple(int(n) for n in rng.integers(5, 33, size=2))
+            if size not in ((height, width), (width, height)):
+                return size
+
+    inverts = rng.permutation([True, False, True, False])
+    cases = []
+    gray = _metadata(rng, 1, inverts[0])
+    cases.append({"image": image(other_size(gray) + (3,)), "metadata": gray})             # RGB file, gray model
+    gray = _metadata(rng, 1, inverts[1])
+    cases.append({"image": image(other_size(gray)), "metadata": gray})                    # (h, w) gray file
+    color = _metadata(rng, 3, inverts[2])
+    cases.append({"image": image(other_size(color) + (1,)), "metadata": color})           # (h, w, 1), colour model
+    color = _metadata(rng, 3, inverts[3])
+    cases.append({"image": image(tuple(color["input_shape"][:2]) + (3,)), "metadata": color})  # right size already
+    return {"cases": [cases[i] for i in rng.permutation(len(cases))]}
+
+
+def _collect_preprocess(answer, inputs):
+    return [to_plain(answer(image=case["image"].copy(), metadata=copy.deepcopy(case["metadata"])),
+                     f"the value it returned for case {number}")
+            for number, case in enumerate(inputs["cases"], start=1)]
+
+
+@task("preprocess", points=3, inputs=_preprocess_inputs, collect=_collect_preprocess)
+def _(data, inputs):
+    for case, got in zip(inputs["cases"], data):
+        image, metadata = case["image"], case["metadata"]
+        height, width, channels = metadata["input_shape"]
+        invert = metadata["preprocessing"]["invert"]
+        what = (f"preprocess(image, metadata) for a {image.dtype} image of shape {image.shape} and a model with "
+                f"input_shape {metadata['input_shape']} (invert={invert})")
+        array = expect_array(got, what, finite=False)
+        want = _preprocess_reference(image, metadata)
+        if array.shape != want.shape:
+            hint = ""
+            if array.shape == (height, width):
+                hint = ": the channel axis is missing; Keras wants (height, width, channels), so add it back."
+            elif array.shape == (1,) + want.shape:
+                hint = ": that has a batch axis; return one image, (height, width, channels)."
+            elif array.shape == (width, height, channels):
+                hint = (": height and width are swapped. input_shape is [height, width, channels]; "
+                        "course_lib.data.resize takes (height, width), but PIL's Image.resize takes (width, height).")
+            elif array.shape[:2] == image.shape[:2]:
+                hint = ": the image was not resized to the model's input size."
+            elif array.shape == (height, width, 4 - channels):
+                hint = (": this model takes 3 channels (RGB); repeat a gray image on all three."
+                        if channels == 3 else ": this model takes gray images, 1 channel; convert RGB to gray.")
+            raise Fail(f"{what} has shape {array.shape}, expected {want.shape}{hint}")
+        if not np.all(np.isfinite(array)):
+            raise Fail(f"{what} contains NaN or inf.")
+        if array.max() > 1.5 or array.min() < -0.5:
+            raise Fail(f"{what} has values from {array.min():.4g} to {array.max():.4g}; the model was trained on "
+                       f"values in 0..1: divide the 0..255 pixels by 255 (metadata: "
+                       f"\"{metadata['preprocessing']['scale']}\").")
+        tolerance = 3e-3  # resizing the uint8 image before converting it rounds each pixel: at most 0.5 / 255
+        if np.allclose(array, want, rtol=0, atol=tolerance):
+            dtype = got["__ndarray__"] if type(got) is dict else "a list"
+            if dtype != "float32":
+                raise Fail(f"{what} has the right values but is {dtype}; return float32, the dtype the model's "
+                           f"weights use: .astype(np.float32).")
+            continue
+        hints = [(_preprocess_reference(image, metadata, invert=not invert),
+                  f"it is {'not ' if invert else ''}inverted. metadata['preprocessing']['invert'] is {invert}: "
+                  + ("after scaling, replace each value v by 1 - v." if invert else "leave the values as they are."))]
+        if image.ndim == 3 and image.shape[-1] == 3 and channels == 1:
+            hints.append((_preprocess_reference(image, metadata, gray_weights=np.full(3, 1 / 3)),
+                          "the colour image was turned gray with a plain mean of R, G and B; use the luminance "
+                          "weights 0.299 R + 0.587 G + 0.114 B, as in training (course_lib.data.to_grayscale)."))
+        for candidate, message in hints:
+            if np.allclose(array, candidate, rtol=0, atol=tolerance):
+                raise Fail(f"{what} is wrong: {message}")
+        index = np.unravel_index(np.argmax(np.abs(array - want)), want.shape)
+        raise Fail(f"{what} is wrong at index {tuple(int(i) for i in index)}: expected {want[index]:.4f}, got "
+                   f"{array[index]:.4f}. The steps, in this order: the model's number of channels (gray or RGB), "
+                   f"bilinear resize to (height, width) (course_lib.data.resize), divide by 255, then invert if "
+                   f"the metadata says so.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 5: predict_labels
+
+NAMES = ["cat", "dog", "bird", "fish", "horse", "frog", "ship", "truck", "plane", "car"]
+
+
+def _predict_inputs(rng):
+    cases = []
+    for case in range(2):
+        n_classes = int(rng.integers(5, 9))
+        n_rows = int(rng.integers(3, n_classes)) if case == 0 else 1  # fewer rows than classes: argmax(axis=0)
+        # then gives valid class indices, and the check can name that slip instead of an IndexError
+        names = [str(name) for name in rng.choice(NAMES, size=n_classes, replace=False)]
+        probabilities = rng.dirichlet(np.full(n_classes, 0.7), size=n_rows).astype(np.float32)
+        cases.append({"probabilities": probabilities, "class_names": names})
+    return {"cases": cases}
+
+
+def _collect_predict(answer, inputs):
+    return [to_plain(answer(probabilities=case["probabilities"].copy(), class_names=list(case["class_names"])),
+                     f"the value it returned for case {number}")
+            for number, case in enumerate(inputs["cases"], start=1)]
+
+
+@task("predict_labels", points=1, inputs=_predict_inputs, collect=_collect_predict)
+def _(data, inputs):
+    for case, got in zip(inputs["cases"], data):
+        probabilities, names = case["probabilities"].astype(np.float64), case["class_names"]
+        n_rows, n_classes = probabilities.shape
+        what = f"predict_labels(probabilities, class_names) for probabilities of shape {probabilities.shape}"
+        if type(got) is not list:
+            raise Fail(f"{what} should return a list of (label, probability) pairs, one per row; got "
+                       f"{'None: did you forget to `return` it?' if got is None else 'a ' + type(got).__name__}.")
+        if len(got) != n_rows:
+            hint = (": one pair per row (per image). Take the argmax of each row, probabilities.argmax(axis=1); "
+                    "axis=0 runs down the columns." if len(got) == n_classes else ": one pair per row (per image).")
+            raise Fail(f"{what} returned {len(got)} items, expected {n_rows}{hint}")
+        best = probabilities.argmax(axis=1)
+        for row, (pair, k) in enumerate(zip(got, best)):
+            if type(pair) is not list or len(pair) != 2:
+                raise Fail(f"item {row} of {what} is {str(pair)[:60]}; each item should be a pair (label, "
+                           f"probability).")
+            label, probability = pair
+            if type(label) is not str:
+                hint = (": that is the index of the class; return its name, class_names[index]."
+                        if type(label) in (int, float) and label == k else ": return the class name, a string.")
+                raise Fail(f"row {row} of {what}: the label is {label!r}{hint}")
+            if label != names[k]:
+                raise Fail(f"row {row} of {what}: the label is {label!r}, expected {names[k]!r}, the class with the "
+                           f"largest probability ({probabilities[row, k]:.3f}) in that row.")
+            value = expect_number(probability, f"the probability in row {row} of {what}")
+            if not np.isclose(value, probabilities[row, k], rtol=1e-5, atol=1e-7):
+                hint = (" That is the sum of the row; take the chosen class's own probability."
+                        if np.isclose(value, probabilities[row].sum(), rtol=1e-5) and n_classes > 1 else "")
+                raise Fail(f"row {row} of {what}: the probability is {value:.4g}, expected "
+                           f"{probabilities[row, k]:.4g}, the probability of {names[k]!r}.{hint}")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 6: check_compatible
+
+
+def _compatible_inputs(rng):
+    height, width = (int(n) for n in rng.integers(5, 20, size=2))
+    channels, n_classes = int(rng.choice([1, 3])), int(rng.integers(3, 11))
+    shape = [height, width, channels]
+
+    def metadata(input_shape, k):
+        return {"name": "scanner", "version": int(rng.integers(1, 9)), "classes": [f"class_{i}" for i in range(k)],
+                "input_shape": list(input_shape)}
+
+    bigger = [2 * height, 2 * width, channels]
+    cases = [
+        {"model_shape": shape, "model_classes": n_classes, "metadata": metadata(shape, n_classes), "kind": "match"},
+        {"model_shape": shape, "model_classes": n_classes, "metadata": metadata(bigger, n_classes), "kind": "size"},
+        {"model_shape": shape, "model_classes": n_classes,
+         "metadata": metadata([height, width, 4 - channels], n_classes), "kind": "channels"},
+        {"model_shape": shape, "model_classes": n_classes,
+         "metadata": metadata(shape, n_classes + int(rng.choice([-1, 1, 2]))), "kind": "classes"},
+    ]
+    return {"cases": [cases[i] for i in rng.permutation(len(cases))]}
+
+
+def _collect_compatible(answer, inputs):
+    import keras
+    from keras import layers
+
+    collected = []
+    for case in inputs["cases"]:
+        model = keras.Sequential([keras.Input(shape=tuple(case["model_shape"])), layers.Flatten(),
+                                  layers.Dense(case["model_classes"], activation="softmax")])
+        try:
+            returned = answer(model=model, metadata=copy.deepcopy(case["metadata"]))
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 - which error, and its message, is the answer
+            collected.append({"raised": type(error).__name__, "message": str(error)[:500]})
+            continue
+        collected.append({"raised": None, "returned": repr(returned)[:80]})
+    return collected
+
+
+def _numbers(text):
+    return {int(n) for n in re.findall(r"\d+", text)}
+
+
+@task("check_compatible", points=2, inputs=_compatible_inputs, collect=_collect_compatible)
+def _(data, inputs):
+    pairs = sorted(zip(inputs["cases"], data), key=lambda pair: pair[0]["kind"] != "match")  # the match first:
+    for case, got in pairs:                                                    # it shows the tuple/list slip
+        shape, k, metadata = case["model_shape"], case["model_classes"], case["metadata"]
+        model_text = f"a model that takes (None, {', '.join(map(str, shape))}) and outputs {k} classes"
+        meta_text = f"metadata with input_shape {metadata['input_shape']} and {len(metadata['classes'])} classes"
+        raised, message = got.get("raised"), got.get("message", "")
+        if case["kind"] == "match":
+            if raised == "ValueError":
+                raise Fail(f"check_compatible raised ValueError for {model_text} and {meta_text}, which belong "
+                           f"together ({message[:150]!r}). model.input_shape is a tuple with the batch axis first, "
+                           f"(None, height, width, channels), and a tuple never equals a list such as "
+                           f"metadata['input_shape']: compare list(model.input_shape[1:]) with it.")
+            if raised:
+                raise Fail(f"check_compatible raised {raised} ({message[:150]!r}) for {model_text} and {meta_text}, "
+                           f"which belong together: it should return None. The metadata's keys are "
+                           f"{sorted(metadata)}.")
+            continue
+        if not raised:
+            returned = got.get("returned")
+            extra = (f" It returned {returned}: a return value is easy to ignore, an exception is not."
+                     if returned not in (None, "None") else "")
+            what = "the number of classes" if case["kind"] == "classes" else "the input shape"
+            raise Fail(f"check_compatible did not raise for {model_text} and {meta_text}: {what} differs, so raise "
+                       f"ValueError.{extra}")
+        if raised != "ValueError":
+            hint = (" (assert is for bugs in your own code, and Python can switch it off)"
+                    if raised == "AssertionError" else "")
+            raise Fail(f"check_compatible raised {raised} for {model_text} and {meta_text}; raise ValueError, the "
+                       f"error for a value that does not fit{hint}.")
+        needed = ({k, len(metadata["classes"])} if case["kind"] == "classes"
+                  else set(shape) | set(metadata["input_shape"]))
+        if not needed <= _numbers(message):
+            what = ("both numbers of classes" if case["kind"] == "classes"
+                    else "both shapes, the model's and the metadata's")
+            raise Fail(f"check_compatible raised ValueError for {model_text} and {meta_text}, but its message "
+                       f"{message[:150]!r} does not show {what}. Say what each side has, so the person who reads it "
+                       f"can tell which file is wrong.")
