@@ -31,7 +31,7 @@ def svm_tuned(x_train, y_train, x_test, seed):
     from sklearn.model_selection import GridSearchCV
     from sklearn.svm import SVC
 
-    search = GridSearchCV(SVC(kernel="rbf"), {"C": [1, 3, 10, 30], "gamma": ["scale", 0.01, 0.02, 0.05]}, cv=5)
+    search = GridSearchCV(SVC(kernel="rbf"), {"C": [1, 3, 10, 30], "gamma": [0.1, 0.2, 0.3, 0.45, 0.6]}, cv=5)
     search.fit(x_train.reshape(len(x_train), -1), y_train)
     return search.predict(x_test.reshape(len(x_test), -1))
 
