@@ -31,10 +31,19 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="one small run of every kind of row (about a minute)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results",
                         help="folder for results.json, results.md and notebook_times.png")
-    parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), help="run only these sections")
+    parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS),
+                        help="run only these sections; the others are kept from OUTPUT/results.json when it was "
+                             "measured on this machine in the same mode")
     parser.add_argument("--update-readme", action="store_true", help="put the table in README.md")
     args = parser.parse_args(argv)
     results = {"date": date.today().isoformat(), "machine": machine(), "quick": args.quick, "sections": {}}
+    previous = args.output / "results.json"
+    if args.only and previous.is_file():  # re-measure some sections, keep the others from the last full run
+        kept = json.loads(previous.read_text())
+        if kept.get("quick") == args.quick and kept.get("machine") == results["machine"]:
+            results["sections"] = {name: section for name, section in kept.get("sections", {}).items()
+                                   if name not in args.only}
+            results["rerun"] = sorted(args.only)
     started = time.monotonic()
     for name, run in SECTIONS.items():
         if args.only and name not in args.only:

@@ -25,3 +25,18 @@ def test_quick_benchmark_writes_every_section(tmp_path):
     table = (tmp_path / "results.md").read_text()
     assert "| notebooks/01_neurons.ipynb |" in table and "`import course_lib`" in table
     assert (tmp_path / "notebook_times.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_only_re_measures_some_sections_and_keeps_the_others(tmp_path):
+    from benchmarks.__main__ import machine
+
+    old_import = {"seconds": 9.999, "target_s": 0.3, "met": False}
+    kept = {"date": "2000-01-01", "machine": machine(), "quick": True,
+            "sections": {"import": old_import, "conv": {"numpy_s": -1}}}
+    (tmp_path / "results.json").write_text(json.dumps(kept))
+    subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "conv", "--output", str(tmp_path)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["sections"]["import"] == old_import and results["rerun"] == ["conv"]
+    assert results["sections"]["conv"]["numpy_s"] > 0
+    assert "9999 ms" in (tmp_path / "results.md").read_text()
