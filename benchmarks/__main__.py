@@ -59,7 +59,8 @@ def main(argv=None) -> int:
         report.plot_notebook_times(results, args.output / "notebook_times.png")
     print(table)
     if args.update_readme:
-        report.update_readme(ROOT / "README.md", table, image=args.output / "notebook_times.png")
+        report.update_readme(ROOT / "README.md", table, image=args.output / "notebook_times.png",
+                             notebook_rows=results["sections"].get("notebooks", {}).get("rows"))
     return 0
 
 

@@ -76,7 +76,28 @@ def plot_notebook_times(results, path: Path) -> None:
     fig.savefig(path, dpi=100)
 
 
-def update_readme(readme: Path, table: str, image: Path) -> None:
+_SYLLABUS_ROW = re.compile(r"^(\| (\d\d) \|.*\| )~\d+ s( \|)$", re.MULTILINE)
+
+
+def update_run_times(text: str, notebook_rows) -> str:
+    """Put each lesson's measured median into the syllabus's run-time column (``| 04 | … | ~40 s |``)."""
+    seconds = {}
+    for row in notebook_rows:
+        match = re.fullmatch(r"notebooks/(\d\d)_\w+\.ipynb", row["notebook"])
+        if match:
+            seconds[match.group(1)] = row["seconds"]
+
+    def replace(match):
+        number = match.group(2)
+        if number not in seconds:
+            return match.group(0)
+        return f"{match.group(1)}~{round(seconds[number])} s{match.group(3)}"
+
+    return _SYLLABUS_ROW.sub(replace, text)
+
+
+def update_readme(readme: Path, table: str, image: Path, notebook_rows=None) -> None:
+    """Replace the README's benchmark block (or append one), and its syllabus run times when given."""
     text = readme.read_text(encoding="utf-8")
     relative = image.resolve().relative_to(readme.resolve().parent)
     block = f"{START}\n{table}\n\n![Notebook run times]({relative.as_posix()})\n{END}"
@@ -84,4 +105,6 @@ def update_readme(readme: Path, table: str, image: Path) -> None:
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n## Benchmarks\n\n" + block + "\n"
+    if notebook_rows:
+        text = update_run_times(text, notebook_rows)
     readme.write_text(text, encoding="utf-8")

@@ -40,3 +40,21 @@ def test_only_re_measures_some_sections_and_keeps_the_others(tmp_path):
     assert results["sections"]["import"] == old_import and results["rerun"] == ["conv"]
     assert results["sections"]["conv"]["numpy_s"] > 0
     assert "9999 ms" in (tmp_path / "results.md").read_text()
+
+
+def test_update_readme_replaces_the_block_and_the_syllabus_run_times(tmp_path):
+    from benchmarks import report
+
+    readme = tmp_path / "README.md"
+    readme.write_text("| 01 | [Neurons](x) | a \\| b | ~6 s |\n| 02 | Two | c | ~10 s |\n| 03 | Three | d | ~12 s |\n\n"
+                      f"{report.START}\nold table\n{report.END}\n")
+    image = tmp_path / "times.png"
+    rows = [{"notebook": "notebooks/01_neurons.ipynb", "seconds": 7.4},
+            {"notebook": "solutions/02_two.ipynb", "seconds": 99.0},
+            {"notebook": "notebooks/03_three.ipynb", "seconds": 12.6}]
+    report.update_readme(readme, "new table", image, notebook_rows=rows)
+    text = readme.read_text()
+    assert "| 01 | [Neurons](x) | a \\| b | ~7 s |" in text
+    assert "| 02 | Two | c | ~10 s |" in text  # a solution's time is not a lesson's
+    assert "| 03 | Three | d | ~13 s |" in text
+    assert "old table" not in text and "new table\n\n![Notebook run times](times.png)" in text
