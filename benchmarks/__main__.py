@@ -38,7 +38,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     results = {"date": date.today().isoformat(), "machine": machine(), "quick": args.quick, "sections": {}}
     previous = args.output / "results.json"
-    if args.only and previous.is_file():  # re-measure some sections, keep the others from the last full run
+    if args.only and previous.is_file():  # re-measure some sections, keep the others from the last run
         kept = json.loads(previous.read_text())
         if kept.get("quick") == args.quick and kept.get("machine") == results["machine"]:
             results["sections"] = {name: section for name, section in kept.get("sections", {}).items()
