@@ -34,8 +34,9 @@ def predict_best(x_train, y_train, x_test, seed):
     As in the lesson, one compiled ``trainer`` trains every member in turn (fresh starting weights, a reset
     optimizer), so TensorFlow traces the training step once instead of once per member.
     """
-    import keras
+    from course_lib.env import import_keras
 
+    keras, _ = import_keras()  # quietly: a plain `import keras` here would print TensorFlow's start-up lines
     steps_per_epoch = int(np.ceil(len(x_train) / BATCH))
     trainer = build_member(10 * seed, steps_per_epoch)
     probabilities = 0
