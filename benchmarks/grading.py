@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib import grade as grading
-from course_lib.exercises import make_exercise, strip_solutions
+from course_lib.grading import pipeline as grading
+from course_lib.checks.exercises import make_exercise, strip_solutions
 
 from .notebooks import time_notebook
 

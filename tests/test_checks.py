@@ -7,9 +7,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_lib import checks, progress
+from course_lib import checks
+from course_lib.checks import progress
 from course_lib.checks import Fail
-from course_lib.exercises import make_exercise, strip_solutions
+from course_lib.checks.exercises import make_exercise, strip_solutions
 
 
 class AlwaysEqual:

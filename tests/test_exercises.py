@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from course_lib import checks
-from course_lib.exercises import generate
+from course_lib.checks.exercises import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
@@ -35,7 +35,7 @@ def _text(outputs):
 
 def test_exercises_are_generated_from_solutions():
     stale = generate(SOLUTIONS, EXERCISES, check=True)
-    assert not stale, f"run `python -m course_lib.exercises`: out of date: {[p.name for p in stale]}"
+    assert not stale, f"run `python -m course_lib.checks.exercises`: out of date: {[p.name for p in stale]}"
 
 
 def test_every_exercise_has_a_solution_and_tasks():

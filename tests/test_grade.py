@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from course_lib import grade as grading
-from course_lib.gradebook import CSV_COLUMNS, STATUSES, Gradebook
+from course_lib.grading import cli
+from course_lib.grading import pipeline as grading
+from course_lib.grading.gradebook import CSV_COLUMNS, STATUSES, Gradebook
 
 FILES = Path(__file__).parent / "files"
 SUBMISSIONS = FILES / "submissions"
@@ -191,7 +192,7 @@ def test_instructor_mistakes_exit_2_with_a_message(tmp_path, capsys, monkeypatch
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty-folder").mkdir()
     _class(tmp_path, ["solved"])
-    assert grading.main([*arguments, "--output", "out"]) == 2
+    assert cli.main([*arguments, "--output", "out"]) == 2
     assert message in capsys.readouterr().err
 
 

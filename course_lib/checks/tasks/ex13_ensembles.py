@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
+from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
 
 EXERCISE = Exercise("13_ensembles", "Ensembles")
 task = EXERCISE.task

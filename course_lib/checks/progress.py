@@ -76,7 +76,7 @@ def reset(exercise: str | None = None) -> None:
 
 def summary() -> list[dict]:
     """One row per exercise with graded tasks: ``exercise, passed, tasks, points, max_points``."""
-    from .checks import exercise_names, get_exercise
+    from .registry import exercise_names, get_exercise
 
     data = load()
     rows = []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..checks import Exercise, Fail, describe_model, expect_array, expect_number, to_plain
+from .. import Exercise, Fail, describe_model, expect_array, expect_number, to_plain
 
 EXERCISE = Exercise("12_saving_and_deploying", "Saving and deploying models")
 task = EXERCISE.task

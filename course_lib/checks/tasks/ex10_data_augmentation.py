@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, to_plain
+from .. import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, to_plain
 
 EXERCISE = Exercise("10_data_augmentation", "Data augmentation")
 task = EXERCISE.task

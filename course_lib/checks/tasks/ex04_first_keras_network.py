@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from ..checks import Exercise, Fail, call_each_case, describe_model, expect_array, expect_number, to_plain
+from .. import Exercise, Fail, call_each_case, describe_model, expect_array, expect_number, to_plain
 
 EXERCISE = Exercise("04_first_keras_network", "Your first Keras network")
 task = EXERCISE.task
@@ -211,7 +211,7 @@ def _(data, inputs):
 
 @functools.lru_cache(maxsize=1)
 def _digits():
-    from ..data import load_digits
+    from ...data import load_digits
 
     digits = load_digits()
     return digits.data, digits.target

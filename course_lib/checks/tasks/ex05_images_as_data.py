@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Fail, call_each_case, expect_array, expect_close, to_plain
+from .. import Exercise, Fail, call_each_case, expect_array, expect_close, to_plain
 
 EXERCISE = Exercise("05_images_as_data", "Images as data")
 task = EXERCISE.task

@@ -6,7 +6,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..checks import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, expect_number, to_plain
+from .. import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, expect_number, to_plain
 
 EXERCISE = Exercise("07_first_cnns", "First CNNs in Keras")
 task = EXERCISE.task
@@ -209,7 +209,7 @@ def _(data, inputs):
 
 @functools.lru_cache(maxsize=1)
 def _digits():
-    from ..data import load_digits
+    from ...data import load_digits
 
     images, target = load_digits(return_X_y=True)  # scikit-learn's digits: no TensorFlow here
     images.setflags(write=False)

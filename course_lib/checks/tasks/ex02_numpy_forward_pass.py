@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number, to_plain
+from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number, to_plain
 
 EXERCISE = Exercise("02_numpy_forward_pass", "A forward pass in NumPy")
 task = EXERCISE.task

@@ -4,7 +4,7 @@ import copy
 
 import numpy as np
 
-from ..checks import (Exercise, Fail, call_each_case, check_gradients, expect_array, expect_close, expect_number,
+from .. import (Exercise, Fail, call_each_case, check_gradients, expect_array, expect_close, expect_number,
                       numeric_gradient, to_plain)
 
 EXERCISE = Exercise("03_training_from_scratch", "Training a network from scratch")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..checks import Exercise, Fail, describe_model, expect_close, expect_number
+from .. import Exercise, Fail, describe_model, expect_close, expect_number
 
 EXERCISE = Exercise("11_transfer_learning", "Transfer learning and fine-tuning")
 task = EXERCISE.task
@@ -13,7 +13,7 @@ FEATURES = 24  # conv3's filters, averaged by the "features" layer
 
 def make_base(seed):
     """A small pretrained-looking CNN base (its weights are seeded, not trained: the checks need its shape only)."""
-    from ..env import import_keras
+    from ...env import import_keras
 
     keras, _ = import_keras()
     layers = keras.layers
@@ -100,7 +100,7 @@ def _unfreeze_inputs(rng):
 
 
 def _collect_unfreeze(answer, inputs):
-    from ..env import import_keras
+    from ...env import import_keras
 
     keras, _ = import_keras()
     base = make_base(inputs["seed"])

@@ -15,7 +15,7 @@ Without containers this is what a plain user process can do:
 - only error messages and grader answers are kept from the kernel's output, so tens of megabytes of prints
   or images never accumulate.
 
-Run as ``python -m course_lib.sandbox --memory-mb 2048 -- <kernel command>`` (what :class:`SandboxKernelManager`
+Run as ``python -m course_lib.grading.kernel --memory-mb 2048 -- <kernel command>`` (what :class:`SandboxKernelManager`
 does).
 """
 
@@ -111,7 +111,7 @@ def _limit(memory_mb: int, file_mb: int) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m course_lib.grading.kernel")
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--file-mb", type=int, default=200)
     parser.add_argument("command", nargs=argparse.REMAINDER)
@@ -133,7 +133,7 @@ def _kernel_manager_class():
 
         def format_kernel_cmd(self, extra_arguments=None):
             command = super().format_kernel_cmd(extra_arguments)
-            return [sys.executable, "-m", "course_lib.sandbox", "--memory-mb", str(self.memory_mb), "--", *command]
+            return [sys.executable, "-m", "course_lib.grading.kernel", "--memory-mb", str(self.memory_mb), "--", *command]
 
     return SandboxKernelManager
 

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from ..checks import (Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, expect_number,
+from .. import (Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, expect_number,
                       to_plain)
 
 EXERCISE = Exercise("09_regularization_and_tuning", "Regularization and hyperparameter tuning")
@@ -278,7 +278,7 @@ def _(data, inputs):
 
 @functools.lru_cache(maxsize=1)
 def _digits():
-    from ..data import load_digits
+    from ...data import load_digits
 
     images, target = load_digits(return_X_y=True)  # scikit-learn's digits: no TensorFlow here
     data = images.reshape(len(images), -1)

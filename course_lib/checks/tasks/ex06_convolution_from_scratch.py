@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..checks import Exercise, Fail, call_each_case, expect_array, expect_close
+from .. import Exercise, Fail, call_each_case, expect_array, expect_close
 
 EXERCISE = Exercise("06_convolution_from_scratch", "Convolution and pooling from scratch")
 task = EXERCISE.task

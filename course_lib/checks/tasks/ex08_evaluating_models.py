@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ..checks import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
+from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
 
 EXERCISE = Exercise("08_evaluating_models", "Evaluating models")
 task = EXERCISE.task
