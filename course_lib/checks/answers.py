@@ -57,6 +57,10 @@ class Spec:
     def check(self, data, what: str) -> None:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
+    def example(self):
+        """A plain value of this structure (zeros, first choices): well formed, almost never right."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
     def __repr__(self):
         return type(self).__name__
 
@@ -65,6 +69,9 @@ class _Any(Spec):
     """Anything the plain-data conversion lets through; the judge reads it itself."""
 
     def check(self, data, what):
+        return None
+
+    def example(self):
         return None
 
     def __repr__(self):
@@ -94,6 +101,9 @@ class Number(Spec):
         if self.finite and not math.isfinite(value):
             raise Fail(f"{what} is {value}; expected a finite number.")
 
+    def example(self):
+        return 0.0
+
 
 class Integer(Spec):
     """A whole number: an ``int``, or a one-element integer array (NumPy integers become ``int``)."""
@@ -106,6 +116,9 @@ class Integer(Spec):
         if type(data) is float and data.is_integer():
             return  # a float that is a whole number: the judge decides whether that is good enough
         raise Fail(f"{what} is {_kind(data)}; expected a whole number{_none_hint(data)}.")
+
+    def example(self):
+        return 0
 
 
 class Text(Spec):
@@ -120,6 +133,9 @@ class Text(Spec):
         if self.choices is not None and data not in self.choices:
             raise Fail(f"{what} is {data[:80]!r}; expected one of {', '.join(map(repr, self.choices))}.")
 
+    def example(self):
+        return self.choices[0] if self.choices else ""
+
 
 class Flag(Spec):
     """``True`` or ``False``."""
@@ -127,6 +143,9 @@ class Flag(Spec):
     def check(self, data, what):
         if type(data) is not bool:
             raise Fail(f"{what} is {_kind(data)}; expected True or False{_none_hint(data)}.")
+
+    def example(self):
+        return False
 
 
 class Array(Spec):
@@ -140,6 +159,10 @@ class Array(Spec):
         if type(data) is bool or not (is_plain_array(data) or type(data) in (list, int, float)):
             raise Fail(f"{what} is {_kind(data)}; expected an array of numbers{_none_hint(data)}.")
         expect_array(data, what, shape=self.shape, ndim=self.ndim, finite=False)
+
+    def example(self):
+        shape = [1 if n is None else n for n in self.shape] if self.shape is not None else [1] * (self.ndim or 1)
+        return {"__ndarray__": "float64", "shape": shape, "data": [0.0] * math.prod(shape)}
 
     def __repr__(self):
         return f"Array(shape={self.shape})" if self.shape is not None else f"Array(ndim={self.ndim})"
@@ -161,6 +184,10 @@ class ListOf(Spec):
         for number, item in enumerate(data, start=1):
             self.item.check(item, f"item {number} of {what}")
 
+    def example(self):
+        count = self.length if self.length is not None else max(self.min_length, 1)
+        return [self.item.example() for _ in range(count)]
+
 
 class Items(Spec):
     """A list of fixed length whose items have one structure each: ``Items(Array(...), Number())`` for ``(w, b)``."""
@@ -179,6 +206,9 @@ class Items(Spec):
         for number, (spec, item) in enumerate(zip(self.items, data)):
             name = self.names[number] if self.names else f"value {number + 1}"
             spec.check(item, f"{name} in {what}")
+
+    def example(self):
+        return [spec.example() for spec in self.items]
 
 
 class Record(Spec):
@@ -208,6 +238,9 @@ class Record(Spec):
             if key in data:
                 spec.check(data[key], f"{key!r} of {what}")
 
+    def example(self):
+        return {key: spec.example() for key, spec in self.fields.items()}
+
 
 class Either(Spec):
     """One of several structures; the message of the first one is shown when none fits."""
@@ -224,6 +257,9 @@ class Either(Spec):
             except Fail as fail:
                 first = first or fail
         raise first
+
+    def example(self):
+        return self.options[0].example()
 
 
 def _case_spec(item, case):
@@ -245,6 +281,9 @@ class Cases(Spec):
                        f"tried; every case needs its answer.")
         for number, (case, got) in enumerate(zip(self.cases, data), start=1):
             _case_spec(self.item, case).check(got, f"the answer to case {number}")
+
+    def example(self):
+        return [_case_spec(self.item, case).example() for case in self.cases]
 
 
 class CasesUntilError(Cases):
@@ -268,3 +307,6 @@ class CasesUntilError(Cases):
             if type(got) is not dict or set(got) != {"returned"}:
                 raise Fail(f"the answer to case {number} is malformed; expected what the function returned.")
             _case_spec(self.item, case).check(got["returned"], f"the answer to case {number}")
+
+    def example(self):
+        return [{"returned": _case_spec(self.item, case).example()} for case in self.cases]

@@ -10,7 +10,11 @@ from pathlib import Path
 
 from .pipeline import GradingError, grade
 
-__all__ = ["main"]
+__all__ = ["NO_SANDBOX_WARNING", "main"]
+
+NO_SANDBOX_WARNING = ("course-grade: WARNING: graded WITHOUT the sandbox (--no-sandbox): every notebook ran as your "
+                      "user, able to read and change your files, other learners' submissions and the gradebook, "
+                      "and to reach the network. Use it only for code you trust.")
 
 
 def main(argv=None) -> int:
@@ -28,12 +32,18 @@ def main(argv=None) -> int:
     parser.add_argument("--exercise", metavar="NAME", help="grade only this exercise, e.g. 02_numpy_forward_pass")
     parser.add_argument("--force", action="store_true", help="regrade notebooks that were graded before")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run learners' code WITHOUT the bubblewrap sandbox, with your user's access to your files "
+                             "and network (only for code you trust, or where bubblewrap cannot be installed)")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    if args.no_sandbox:
+        print(NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
     try:
         graded = grade(args.submissions, args.output, workers=args.workers, cell_timeout=args.cell_timeout,
                        notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb, exercise=args.exercise,
-                       force=args.force, progress=None if args.quiet else lambda text: print(text, flush=True))
+                       force=args.force, progress=None if args.quiet else lambda text: print(text, flush=True),
+                       sandbox=not args.no_sandbox)
     except (GradingError, NotADirectoryError) as error:
         print(f"course-grade: error: {error}", file=sys.stderr)
         return 2
@@ -43,6 +53,8 @@ def main(argv=None) -> int:
     if not args.quiet:
         print(f"graded {len(graded)} notebook(s) in {time.monotonic() - started:.1f} s; gradebook: "
               f"{args.output / 'grades.csv'}")
+    if args.no_sandbox:  # again at the end, where the run's summary is read
+        print(NO_SANDBOX_WARNING, file=sys.stderr)
     return 0
 
 

@@ -16,10 +16,11 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from .record import STATUSES
+
 __all__ = ["Gradebook", "CSV_COLUMNS", "STATUSES"]
 
 CSV_COLUMNS = ("learner", "exercise", "score", "max_score", "status")
-STATUSES = ("ok", "timeout", "kernel_died", "unreadable", "error")
 RESULTS_VERSION = 1
 
 

@@ -8,164 +8,112 @@
 - ``OUT/feedback/<learner>/<exercise>.html``: a page for the learner;
 - ``OUT/summary.png``: the score distribution per exercise.
 
-Each submission is copied to its own temporary folder, rebuilt from its code cells only (outputs, tags and
-metadata are ignored), and run top to bottom in a sandboxed kernel (:mod:`course_lib.sandbox`). After each
-``check("task")`` cell, and once more at the end for tasks not collected yet, the grader asks the kernel
-for that task's answer as plain data; the checks then judge it here, in the grader's process
-(:mod:`course_lib.checks`). Submissions are graded in parallel; the gradebook is rewritten after each, and a
-rerun grades only new or changed notebooks unless ``--force``. The Python API is :func:`grade`.
+One submission goes through four stages, each a function below:
+
+1. :func:`prepare`: copy the notebook to a private folder, fingerprint it, and rebuild it from its code
+   cells only (outputs, tags and metadata are ignored); then plan the steps to run: each learner cell,
+   followed by the collection of the tasks its ``check("…")`` calls name.
+2. :func:`execute`: run the steps top to bottom in a kernel inside the sandbox
+   (:mod:`course_lib.grading.sandbox`, :mod:`course_lib.grading.kernel`); answers leave the kernel as JSON
+   only, published under a per-run token, and a last step collects the tasks not collected yet.
+3. :func:`judge`: hold each answer against its task's declared structure and judge it, here in the grader's
+   process (:mod:`course_lib.checks`); whatever ran in the kernel, only data crosses.
+4. :func:`record`: the :class:`~course_lib.grading.record.GradeRecord` with the score, each task's verdict
+   and notes on cells that failed.
+
+:func:`grade` runs submissions in parallel and writes each record to the gradebook as it arrives; a rerun
+grades only new or changed notebooks, or all of those whose checks changed, unless ``--force``.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
 import os
 import re
 import secrets
 import shutil
-import sys
 import tempfile
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import checks
+from .fingerprint import checks_version
 from .gradebook import Gradebook
+from .record import GradeRecord
+from .submissions import GradingError, Submission, Unreadable, find_submissions, read_code_cells, sha256
 
-# jsonschema (which nbformat uses) imports rfc3987_syntax when it is installed, and that compiles some forty
-# grammars on import: 2-3 s of CPU in every grading process for a URI format nbformat never checks.
-if "rfc3987_syntax" not in sys.modules:
-    sys.modules["rfc3987_syntax"] = None
+__all__ = ["GradingError", "Submission", "Unreadable", "execute", "find_submissions", "grade", "grade_submission",
+           "judge", "prepare", "read_code_cells", "record"]
 
-__all__ = ["GradingError", "Submission", "find_submissions", "grade", "grade_submission", "read_code_cells"]
-
-MAX_NOTEBOOK_BYTES = 50 * 2**20
 _CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\w+)["']""")
+_MAX_NOTES = 20
 
 
-class GradingError(Exception):
-    """The instructor's mistake (no such folder, nothing to grade, unknown exercise): say so, grade nothing."""
+@dataclass
+class Plan:
+    """What :func:`prepare` makes of one submission: the steps to run and what each grader step collects."""
+
+    exercise: checks.Exercise
+    seed: int
+    token: str
+    steps: list = field(default_factory=list)
+    collects: dict = field(default_factory=dict)  # index of a grader step -> the task names it collects
+
+    def collect_step(self, names):
+        """Append a grader step that collects ``names``; returns it."""
+        from .kernel import Step
+
+        source = (f"import course_lib.checks as _nn_course_checks\n"
+                  f"_nn_course_checks.emit_answers({self.exercise.name!r}, {list(names)!r}, {self.seed}, "
+                  f"{self.token!r})")
+        self.collects[len(self.steps)] = list(names)
+        self.steps.append(Step("grader", source))
+        return self.steps[-1]
+
+    def answers_of(self, index, outcome) -> dict:
+        """The answers step ``index`` published under this run's token, for the tasks it asked for only."""
+        wanted, found = self.collects.get(index, []), {}
+        for payload in outcome.answers:
+            parsed = checks.parse_answer(payload, self.token)
+            if parsed is not None and parsed[0] in wanted:
+                found[parsed[0]] = parsed[1]
+        return found
 
 
-class Unreadable(Exception):
-    """A submission that is not a notebook the grader can run."""
+# --------------------------------------------------------------------------------------------------------
+# 1. Prepare
 
 
-@dataclass(frozen=True)
-class Submission:
-    learner: str
-    exercise: str
-    path: Path
+def prepare(submission: Submission, workdir: Path, record: GradeRecord, *, seed: int) -> Plan:
+    """Read the submission's code cells (:class:`Unreadable` if it is not a notebook) and plan its steps."""
+    from .kernel import Step
 
-    @property
-    def key(self):
-        return self.learner, self.exercise
-
-
-def find_submissions(folder, exercise=None) -> tuple[list[Submission], list[str]]:
-    """The submissions in ``folder/<learner>/<exercise>.ipynb``, and notes on files that were skipped."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise GradingError(f"no submissions folder at {folder}: expected a folder with one sub-folder per learner")
-    known = checks.exercise_names()
-    if exercise is not None:
-        exercise = str(exercise).removesuffix(".ipynb")
-        if exercise not in known:
-            raise GradingError(f"unknown exercise {exercise!r}; expected one of: {', '.join(known)}")
-    found, skipped = [], []
-    for learner_dir in sorted(folder.iterdir()):
-        if learner_dir.name.startswith(".") or learner_dir.is_symlink() or not learner_dir.is_dir():
-            if not learner_dir.name.startswith("."):
-                skipped.append(f"{learner_dir.name}: not a learner folder")
-            continue
-        for path in sorted(learner_dir.iterdir()):
-            if path.suffix != ".ipynb":
-                continue
-            if path.stem not in known:
-                skipped.append(f"{learner_dir.name}/{path.name}: not the name of an exercise notebook")
-            elif exercise is None or path.stem == exercise:
-                found.append(Submission(learner_dir.name, path.stem, path))
-    return found, skipped
-
-
-def checks_version(exercise: str) -> str:
-    """A fingerprint of the check code for ``exercise``: changing the checks regrades its notebooks."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in (here / "checks.py", here / "tasks" / f"ex{exercise}.py"):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(2**20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def read_code_cells(path) -> list[str]:
-    """The sources of a notebook's code cells, in order; :class:`Unreadable` with the reason if it is not one.
-
-    Old nbformat versions are converted; outputs, tags and metadata are ignored.
-    """
-    import nbformat
-
-    path = Path(path)
-    if path.is_symlink() or not path.is_file():
-        raise Unreadable("not a regular file")
-    size = path.stat().st_size
-    if size == 0:
-        raise Unreadable("the file is empty")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise Unreadable(f"the file is {size / 2**20:.0f} MB; notebooks over {MAX_NOTEBOOK_BYTES // 2**20} MB are "
-                         f"not graded (clear its outputs and resubmit)")
+    copy = workdir / "submission.ipynb"
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unreadable("the file is not text (a binary file renamed to .ipynb?)") from None
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise Unreadable(f"the file is not valid JSON ({error}); was it saved completely?") from None
-    if not isinstance(data, dict):
-        raise Unreadable(f"the file holds a JSON {type(data).__name__}, not a notebook")
-    version = data.get("nbformat")
-    if type(version) is not int or not 1 <= version <= 4:
-        raise Unreadable(f"unknown notebook format version {version!r}; expected 1 to 4")
-    try:
-        with warnings.catch_warnings():  # nbformat's notes on ids and schema are not the learner's concern
-            warnings.simplefilter("ignore")
-            notebook = nbformat.reads(text, as_version=4)
-    except Exception as error:  # nbformat raises many kinds for damaged notebooks
-        raise Unreadable(f"not a notebook nbformat can read ({type(error).__name__}: {str(error)[:200]})") from None
-    cells = []
-    for cell in notebook.get("cells", []):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(part for part in source if isinstance(part, str))
-        if isinstance(source, str) and source.strip():
-            cells.append(source)
-    return cells
+        shutil.copyfile(submission.path, copy, follow_symlinks=False)
+    except OSError as error:
+        raise Unreadable(f"the file could not be read ({error.strerror or error})") from None
+    record.sha256 = sha256(copy)
+    cells = read_code_cells(copy)
+    copy.unlink()
+    plan = Plan(checks.get_exercise(submission.exercise), seed, secrets.token_hex(16))
+    for number, source in enumerate(cells, start=1):
+        plan.steps.append(Step("learner", source, number))
+        for name in dict.fromkeys(_CHECK_CALL.findall(source)):
+            if name in plan.exercise.tasks:
+                plan.collect_step([name])
+    return plan
 
 
-def _collect_source(exercise: str, names, seed: int, token: str) -> str:
-    return (f"import course_lib.checks as _nn_course_checks\n"
-            f"_nn_course_checks.emit_answers({exercise!r}, {list(names)!r}, {seed}, {token!r})")
+# --------------------------------------------------------------------------------------------------------
+# 2. Execute
 
 
 def _kernel_env(workdir: Path, threads: int) -> dict:
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("JPY_", "NN_COURSE_", "PYTEST", "COV_"))}
+           if not key.startswith(("JPY_", "NN_COURSE_", "PYTEST", "COV_")) and key != "PYTHONPATH"}
     env.update({
         "HOME": str(workdir), "NN_COURSE_GRADING": "1", "NN_COURSE_PROGRESS": "off", "MPLBACKEND": "Agg",
         "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONDONTWRITEBYTECODE": "1",
@@ -176,144 +124,148 @@ def _kernel_env(workdir: Path, threads: int) -> dict:
     return env
 
 
+def execute(plan: Plan, workdir: Path, *, cell_timeout, notebook_timeout, memory_mb, threads, sandbox) -> list:
+    """Run the plan's steps in a kernel; one :class:`~course_lib.grading.kernel.StepOutcome` per step.
+
+    When every step has run, one more grader step collects the tasks that no step answered yet.
+    """
+    from .kernel import execute_steps
+
+    def collect_the_rest(outcomes):
+        answered = set()
+        for index, outcome in enumerate(outcomes):
+            answered.update(name for name, answer in plan.answers_of(index, outcome).items()
+                            if type(answer) is dict and answer.get("status") == "answered")
+        missing = [name for name in plan.exercise.tasks if name not in answered]
+        return [plan.collect_step(missing)] if missing else []
+
+    return execute_steps(plan.steps, workdir=workdir, env=_kernel_env(workdir, threads), cell_timeout=cell_timeout,
+                         notebook_timeout=notebook_timeout, memory_mb=memory_mb, sandbox=sandbox,
+                         answer_mime=checks.ANSWER_MIME, max_answer_chars=checks.MAX_ANSWER_CHARS,
+                         more_steps=collect_the_rest)
+
+
+# --------------------------------------------------------------------------------------------------------
+# 3. Judge
+
+
+def _latest_answers(plan: Plan, outcomes) -> tuple[dict, dict]:
+    """Each task's latest answer (a real answer beats a later "not defined"), and the trouble of tasks with none."""
+    answers, trouble = {}, {}
+    for index, outcome in enumerate(outcomes):
+        if index not in plan.collects:
+            continue
+        got = plan.answers_of(index, outcome)
+        for name, answer in got.items():
+            status = answer.get("status") if type(answer) is dict else None
+            if name not in answers or status == "answered" or answers[name].get("status") != "answered":
+                answers[name] = answer if type(answer) is dict else {}
+        if outcome.status in ("timeout", "kernel_died", "error") and not got:
+            for name in plan.collects[index]:
+                trouble[name] = outcome
+    return answers, trouble
+
+
+def _no_answer_message(name: str, outcome) -> str:
+    if outcome is not None and outcome.status == "timeout":
+        return f"checking `{name}` did not finish ({outcome.error}): an endless loop?"
+    if outcome is not None and outcome.status == "kernel_died":
+        return f"the notebook's kernel died while checking `{name}` (os._exit, a crash or memory)"
+    if outcome is not None:
+        return f"the check could not run in your notebook: {outcome.error[:300]}"
+    return "no answer could be collected (the notebook stopped before this task)"
+
+
+def judge(plan: Plan, outcomes) -> list:
+    """One :class:`~course_lib.checks.Result` per task of the exercise, judged in this process."""
+    answers, trouble = _latest_answers(plan, outcomes)
+    exercise, results = plan.exercise, []
+    for name, task in exercise.tasks.items():
+        if name not in answers:
+            results.append(checks.Result(name, "error", 0, task.points, _no_answer_message(name, trouble.get(name)),
+                                         exercise.name))
+            continue
+        try:
+            results.append(checks.judge_answer(task, answers[name], plan.seed))
+        except Exception as error:  # a judge must never take the gradebook down
+            results.append(checks.Result(name, "error", 0, task.points,
+                                         f"the check itself failed on this answer ({type(error).__name__}); "
+                                         f"tell your instructor", exercise.name))
+    return results
+
+
+# --------------------------------------------------------------------------------------------------------
+# 4. Record
+
+
+def _cell_note(step, outcome) -> str:
+    """What went wrong in one of the learner's cells, in words a learner can act on."""
+    error = outcome.error
+    if outcome.status == "error":
+        if error.startswith("MemoryError"):
+            error = "MemoryError: it needed more memory than the grader allows each notebook"
+        elif error.startswith("BlockingIOError") and "Resource temporarily unavailable" in error:
+            error = (f"{error}: it started more processes or threads than the grader allows each notebook")
+        what = f"raised {error}"
+    elif outcome.status == "timeout":
+        what = f"{error}; it was stopped and skipped"
+    elif error in ("", "the kernel died while running it"):
+        what = ("killed the kernel (os._exit, a crash or running out of memory); it was skipped and the cells "
+                "before it were run again")
+    elif error.startswith(("not run", "the kernel could not start")):
+        what = f"was not run: {error.removeprefix('not run: ')}"
+    else:  # the sandbox's own sentence, e.g. the process limit
+        what = f"{error}; it was skipped and the cells before it were run again"
+    return f"Code cell {step.cell} {what}"[:600]
+
+
+def record(record_: GradeRecord, plan: Plan, outcomes, results) -> GradeRecord:
+    """Fill ``record_`` with the results, the notes on the learner's cells and the overall status."""
+    record_.set_results(results)
+    record_.execution_seconds = round(sum(outcome.seconds for outcome in outcomes), 3)
+    notes, statuses = [], set()
+    for step, outcome in zip(plan.steps, outcomes):
+        if outcome.status not in ("error", "timeout", "kernel_died"):
+            continue
+        if step.kind == "learner":
+            statuses.add(outcome.status)
+            notes.append(_cell_note(step, outcome))
+        elif outcome.status != "error":
+            statuses.add(outcome.status)
+    record_.notes = notes[:_MAX_NOTES] + ([f"… and {len(notes) - _MAX_NOTES} more"] if len(notes) > _MAX_NOTES else [])
+    statuses.discard("error")
+    if "timeout" in statuses:
+        record_.status, record_.message = "timeout", "part of the notebook ran out of time"
+    elif "kernel_died" in statuses:
+        record_.status, record_.message = "kernel_died", "the kernel died at least once"
+    return record_
+
+
+# --------------------------------------------------------------------------------------------------------
+# One submission, then a class
+
+
 def grade_submission(submission: Submission, *, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
-                     threads=1, seed=None) -> dict:
-    """Grade one notebook in a sandboxed kernel; the gradebook record (plain data)."""
-    from .kernel import Step, execute_steps
-
+                     threads=1, seed=None, sandbox=True) -> dict:
+    """Grade one notebook through the four stages; the gradebook record as plain data."""
     started = time.monotonic()
-    exercise = checks.get_exercise(submission.exercise)
     seed = secrets.randbits(32) if seed is None else int(seed)
-    token = secrets.token_hex(16)
-    record = {"learner": submission.learner, "exercise": submission.exercise,
-              "file": f"{submission.learner}/{submission.path.name}", "sha256": "",
-              "checks_version": checks_version(submission.exercise), "status": "ok", "score": 0,
-              "max_score": exercise.max_points, "message": "", "tasks": [], "notes": [], "seed": seed,
-              "seconds": 0.0, "execution_seconds": 0.0,
-              "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-
-    def not_graded(status, message):
-        record.update(status=status, message=message, tasks=[
-            checks.Result(name, checks.ERROR, 0, task.points, f"not graded: {message}", exercise.name).to_dict()
-            for name, task in exercise.tasks.items()])
-        record["seconds"] = round(time.monotonic() - started, 3)
-        return record
-
+    result = GradeRecord.start(submission, checks_version=checks_version(submission.exercise), seed=seed,
+                               sandboxed=bool(sandbox))
     workdir = Path(tempfile.mkdtemp(prefix="nn-course-grade-"))
     try:
-        copy = workdir / "submission.ipynb"
-        try:
-            shutil.copyfile(submission.path, copy, follow_symlinks=False)
-            record["sha256"] = _sha256(copy)
-            cells = read_code_cells(copy)
-        except Unreadable as error:
-            return not_graded("unreadable", str(error))
-        except OSError as error:
-            return not_graded("unreadable", f"the file could not be read ({error.strerror or error})")
-        copy.unlink()
-        run_dir = workdir / "run"
-        run_dir.mkdir()
-
-        # The learner's cells, each followed by the collection of the tasks its check(...) calls name.
-        steps, collects = [], {}  # collects: id of a grader step -> the task names it collects
-
-        def collect_step(names):
-            step = Step("grader", _collect_source(exercise.name, names, seed, token))
-            collects[id(step)] = list(names)
-            return step
-
-        for number, source in enumerate(cells, start=1):
-            steps.append(Step("learner", source, number))
-            steps.extend(collect_step([name]) for name in dict.fromkeys(_CHECK_CALL.findall(source))
-                         if name in exercise.tasks)
-
-        def answers_from(outcome):
-            found = {}
-            for payload in outcome.answers:
-                parsed = checks.parse_answer(payload, token)
-                if parsed is not None and parsed[0] in exercise.tasks:
-                    found[parsed[0]] = parsed[1]
-            return found
-
-        def collect_the_rest(outcomes):
-            answered = set()
-            for step, outcome in zip(steps, outcomes):
-                if step.kind == "grader":
-                    answered.update(name for name, answer in answers_from(outcome).items()
-                                    if isinstance(answer, dict) and answer.get("status") == "answered")
-            missing = [name for name in exercise.tasks if name not in answered]
-            if not missing:
-                return []
-            steps.append(collect_step(missing))  # execute_steps runs it; keep ours in step with its list
-            return steps[-1:]
-
-        outcomes = execute_steps(steps, cwd=run_dir, env=_kernel_env(workdir, threads), cell_timeout=cell_timeout,
-                                 notebook_timeout=notebook_timeout, memory_mb=memory_mb,
-                                 answer_mime=checks.ANSWER_MIME, max_answer_chars=checks.MAX_ANSWER_CHARS,
-                                 more_steps=collect_the_rest)
-        record["execution_seconds"] = round(sum(outcome.seconds for outcome in outcomes), 3)
-
-        # The latest answer to each task wins; a real answer beats a later "not defined".
-        answers, trouble = {}, {}
-        for step, outcome in zip(steps, outcomes):
-            if step.kind != "grader":
-                continue
-            got = answers_from(outcome)
-            for name, answer in got.items():
-                status = answer.get("status") if isinstance(answer, dict) else None
-                if name not in answers or status == "answered" or answers[name].get("status") != "answered":
-                    answers[name] = answer
-            if outcome.status in ("timeout", "kernel_died", "error") and not got:
-                for name in collects[id(step)]:
-                    trouble[name] = outcome
-        results = []
-        for name, task in exercise.tasks.items():
-            if name in answers:
-                try:
-                    result = checks.judge_answer(task, answers[name], seed)
-                except Exception as error:  # a judge must never take the gradebook down
-                    result = checks.Result(name, checks.ERROR, 0, task.points,
-                                           f"the check itself failed on this answer ({type(error).__name__}); "
-                                           f"tell your instructor", exercise.name)
-            else:
-                outcome = trouble.get(name)
-                if outcome is not None and outcome.status == "timeout":
-                    message = f"checking `{name}` did not finish ({outcome.error}): an endless loop?"
-                elif outcome is not None and outcome.status == "kernel_died":
-                    message = f"the notebook's kernel died while checking `{name}` (os._exit, a crash or memory)"
-                elif outcome is not None:
-                    message = f"the check could not run in your notebook: {outcome.error[:300]}"
-                else:
-                    message = "no answer could be collected (the notebook stopped before this task)"
-                result = checks.Result(name, checks.ERROR, 0, task.points, message, exercise.name)
-            results.append(result.to_dict())
-        record["tasks"] = results
-        record["score"] = sum(result["points"] for result in results)
-
-        notes, statuses = [], set()
-        for step, outcome in zip(steps, outcomes):
-            if step.kind == "learner" and outcome.status in ("error", "timeout", "kernel_died"):
-                statuses.add(outcome.status)
-                error = outcome.error
-                if error.startswith("MemoryError"):
-                    error = "MemoryError: it needed more memory than the grader allows each notebook"
-                what = {"error": f"raised {error}", "timeout": f"{outcome.error}; it was stopped and skipped",
-                        "kernel_died": "killed the kernel (os._exit, a crash or running out of memory); it was "
-                                       "skipped and the cells before it were run again"}[outcome.status]
-                notes.append(f"Code cell {step.cell} {what}"[:600])
-            elif step.kind == "grader" and outcome.status in ("timeout", "kernel_died"):
-                statuses.add(outcome.status)
-        record["notes"] = notes[:20] + ([f"… and {len(notes) - 20} more"] if len(notes) > 20 else [])
-        if "timeout" in statuses:
-            record["status"], record["message"] = "timeout", "part of the notebook ran out of time"
-        elif "kernel_died" in statuses:
-            record["status"], record["message"] = "kernel_died", "the kernel died at least once"
+        plan = prepare(submission, workdir, result, seed=seed)
+        outcomes = execute(plan, workdir, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
+                           memory_mb=memory_mb, threads=threads, sandbox=sandbox)
+        record(result, plan, outcomes, judge(plan, outcomes))
+    except Unreadable as error:
+        result.mark_not_graded("unreadable", str(error))
     except Exception as error:  # the grader's own trouble: this submission gets 'error', the rest go on
-        return not_graded("error", f"the grader failed on this notebook ({type(error).__name__}: {error})"[:500])
+        result.mark_not_graded("error", f"the grader failed on this notebook ({type(error).__name__}: {error})"[:500])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    record["seconds"] = round(time.monotonic() - started, 3)
-    return record
+    result.seconds = round(time.monotonic() - started, 3)
+    return result.to_dict()
 
 
 def _init_worker():
@@ -327,15 +279,24 @@ def _grade_in_worker(submission, options):
 
 
 def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
-          exercise=None, force=False, progress=None) -> list[dict]:
+          exercise=None, force=False, progress=None, sandbox=True) -> list[dict]:
     """Grade every new or changed submission into ``output``; the records graded in this run.
 
-    ``progress(message)`` is called once per submission (``print`` in the command).
+    ``progress(message)`` is called once per submission (``print`` in the command). With ``sandbox=True``
+    (the default) every kernel runs in bubblewrap namespaces and :class:`GradingError` says how to install
+    bubblewrap where it is missing; ``sandbox=False`` runs kernels as the grader's own user.
     """
     for name, value in (("workers", 1 if workers is None else workers), ("cell_timeout", cell_timeout),
                         ("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)):
         if not isinstance(value, (int, float)) or value <= 0:
             raise GradingError(f"{name} must be a positive number, got {value!r}")
+    if sandbox:
+        from .sandbox import unavailable_reason
+
+        reason = unavailable_reason()
+        if reason:
+            raise GradingError(f"{reason}\n(To grade without the sandbox anyway, trusting every learner's code "
+                               f"with your files, pass --no-sandbox.)")
     found, skipped = find_submissions(submissions, exercise)
     progress = progress or (lambda message: None)
     for note in skipped:
@@ -348,15 +309,17 @@ def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeo
     threads = max(1, (os.cpu_count() or 1) // workers)
     todo = []
     for submission in found:
-        if not force and gradebook.is_current(*submission.key, _sha256(submission.path) if submission.path.is_file()
-                                              else "", checks_version(submission.exercise)):
+        current = submission.path.is_file() and gradebook.is_current(
+            *submission.key, sha256(submission.path), checks_version(submission.exercise))
+        if current and not force:
             progress(f"unchanged, not regraded: {submission.learner}/{submission.path.name}")
         else:
             todo.append(submission)
     options = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout, "memory_mb": memory_mb,
-               "threads": threads}
+               "threads": threads, "sandbox": bool(sandbox)}
     import nbclient  # noqa: F401  imported once here, so forked workers start with them loaded
     import nbformat  # noqa: F401
+
     from . import kernel  # noqa: F401
     graded, done, total = [], 0, len(todo)
     while todo:
@@ -366,34 +329,27 @@ def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeo
             for future in as_completed(futures):
                 submission = futures[future]
                 try:
-                    record = future.result()
+                    result = future.result()
                 except BrokenProcessPool:
                     broken.append(submission)
                     continue
                 except Exception as error:
-                    record = _failed_record(submission, f"the grader failed ({type(error).__name__}: {error})")
-                gradebook.add(record)
-                graded.append(record)
+                    result = GradeRecord.not_graded(submission, "error", f"the grader failed ({type(error).__name__}: "
+                                                    f"{error})", sandboxed=bool(sandbox)).to_dict()
+                gradebook.add(result)
+                graded.append(result)
                 done += 1
-                progress(f"[{done}/{total}] {record['learner']}/{record['exercise']}: "
-                         f"{record['score']}/{record['max_score']} ({record['status']}, {record['seconds']:.1f} s)")
+                progress(f"[{done}/{total}] {result['learner']}/{result['exercise']}: "
+                         f"{result['score']}/{result['max_score']} ({result['status']}, {result['seconds']:.1f} s)")
         todo = []
         if broken:  # a worker process died (not a kernel): grade its submissions once more, one at a time
             first, rest = broken[0], broken[1:]
-            record = _failed_record(first, "the grading process for this notebook died")
-            gradebook.add(record)
-            graded.append(record)
+            result = GradeRecord.not_graded(first, "error", "the grading process for this notebook died",
+                                            sandboxed=bool(sandbox)).to_dict()
+            gradebook.add(result)
+            graded.append(result)
             done += 1
             progress(f"[{done}/{total}] {first.learner}/{first.exercise}: grading process died")
             todo = rest
     gradebook.write_summary()
     return graded
-
-
-def _failed_record(submission, message):
-    exercise = checks.get_exercise(submission.exercise)
-    return {"learner": submission.learner, "exercise": submission.exercise,
-            "file": f"{submission.learner}/{submission.path.name}", "sha256": "", "checks_version": "",
-            "status": "error", "score": 0, "max_score": exercise.max_points, "message": message,
-            "tasks": [], "notes": [], "seed": None, "seconds": 0.0, "execution_seconds": 0.0,
-            "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
