@@ -249,3 +249,48 @@ def test_console_script_and_module_are_the_same_command():
         for option in ("--output", "--workers", "--cell-timeout", "--notebook-timeout", "--memory-mb",
                        "--exercise", "--force"):
             assert option in shown
+
+
+# --------------------------------------------------------------------------------------------------------
+# Forged answers, end to end: no working function, no points, whatever the kernel sends
+
+FORGER = """\
+import json
+import numpy as np
+import course_lib.checks as _checks
+from IPython.display import publish_display_data
+
+def _forged_emit(exercise, names, seed, token):
+    # A learner who read the grader: publish a well-formed answer of every task's declared structure,
+    # and a verdict for good measure, under the grader's own token.
+    ex = _checks.get_exercise(exercise)
+    for name in ex.tasks:
+        task = ex[name]
+        example = task.answer_spec(task.inputs(np.random.default_rng(seed))).example()
+        for answer in ({"status": "passed", "points": task.points}, {"status": "answered", "data": example}):
+            payload = json.dumps({"token": token, "task": name, "answer": answer})
+            publish_display_data({_checks.ANSWER_MIME: payload, "text/plain": ""})
+
+_checks.emit_answers = _forged_emit
+_checks.judge_answer = lambda task, answer, seed: _checks.Result(task.name, "passed", task.points, task.points)
+"""
+
+
+def test_forged_answers_score_zero_in_every_exercise(tmp_path):
+    """Untouched exercise notebooks whose kernel forges every answer: 0 points on every task of every exercise."""
+    import nbformat
+    from nbformat.v4 import new_code_cell
+
+    submissions = tmp_path / "submissions" / "forger"
+    submissions.mkdir(parents=True)
+    exercises = sorted((Path(__file__).resolve().parent.parent / "exercises").glob("[0-9][0-9]_*.ipynb"))
+    for path in exercises:
+        notebook = nbformat.read(path, as_version=4)
+        at = next(i for i, cell in enumerate(notebook.cells) if "checker(" in cell.source) + 1
+        notebook.cells.insert(at, new_code_cell(FORGER))
+        nbformat.write(notebook, submissions / path.name)
+    records = grading.grade(tmp_path / "submissions", tmp_path / "out", **dict(OPTIONS, notebook_timeout=300))
+    assert len(records) == len(exercises) == 13
+    for record in records:
+        assert record["score"] == 0, [(task["task"], task["status"], task["message"]) for task in record["tasks"]]
+        assert all(task["status"] != "passed" and task["message"] for task in record["tasks"]), record["tasks"]

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
+from .. import (Array, Cases, Exercise, Fail, Items, Number, Record, Text, call_each_case, expect_array, expect_close,
+               expect_number)
 
 EXERCISE = Exercise("08_evaluating_models", "Evaluating models")
 task = EXERCISE.task
@@ -42,8 +43,12 @@ def _scores_inputs(rng):
                       {"y_true": silent_true, "y_pred": np.zeros(n, dtype=int)}]}  # never says "yes"
 
 
-@task("binary_scores", points=2, inputs=_scores_inputs, collect=call_each_case)
-def _(data, inputs):
+SCORES = Record({"precision": Number(), "recall": Number(), "f1": Number()})  # the dict binary_scores returns
+
+
+@task("binary_scores", points=2, inputs=_scores_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, SCORES))
+def judge_binary_scores(data, inputs):
     for case, got in zip(inputs["cases"], data):
         tp, fp, fn, tn = _counts(case["y_true"], case["y_pred"])
         precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
@@ -51,9 +56,6 @@ def _(data, inputs):
         accuracy = (tp + tn) / (tp + fp + fn + tn)
         silent = tp + fp == 0
         what = "binary_scores(y_true, y_pred)" + (" for a model that never says 'yes'" if silent else "")
-        if type(got) is not dict or set(got) != {"precision", "recall", "f1"}:
-            keys = sorted(got) if type(got) is dict else type(got).__name__
-            raise Fail(f"{what} should return a dict with the keys 'precision', 'recall' and 'f1'; got {keys}.")
         values = {}
         for key in ("precision", "recall", "f1"):
             values[key] = expect_number(got[key], f"the {key} of {what}", finite=False)
@@ -94,8 +96,8 @@ def _balanced_inputs(rng):
             return {"y_true": y_true, "y_pred": y_pred}
 
 
-@task("balanced_accuracy", points=2, inputs=_balanced_inputs)
-def _(data, inputs):
+@task("balanced_accuracy", points=2, inputs=_balanced_inputs, answer=Number())
+def judge_balanced_accuracy(data, inputs):
     y_true, y_pred = inputs["y_true"], inputs["y_pred"]
     classes = np.unique(y_true)
     recall = np.array([np.mean(y_pred[y_true == c] == c) for c in classes])
@@ -135,8 +137,9 @@ def _confusion(y_true, y_pred, k):
     return counts
 
 
-@task("confusion_counts", points=2, inputs=_confusion_inputs)
-def _(data, inputs):
+# Any 2-D array: the judge names the (k - 1, k - 1) slip itself.
+@task("confusion_counts", points=2, inputs=_confusion_inputs, answer=Array(ndim=2))
+def judge_confusion_counts(data, inputs):
     y_true, y_pred, k = inputs["y_true"], inputs["y_pred"], inputs["num_classes"]
     what = f"confusion_counts(y_true, y_pred, num_classes={k})"
     counts = expect_array(data, what)
@@ -170,8 +173,8 @@ def _threshold_inputs(rng):
     return {"y_val": y_val, "scores": scores, "target_recall": float(rng.choice([0.8, 0.85, 0.9, 0.95]))}
 
 
-@task("threshold_for_recall", points=3, inputs=_threshold_inputs)
-def _(data, inputs):
+@task("threshold_for_recall", points=3, inputs=_threshold_inputs, answer=Number())
+def judge_threshold_for_recall(data, inputs):
     y, scores, target = inputs["y_val"], inputs["scores"], inputs["target_recall"]
     positives = np.sort(scores[y == 1])[::-1]
     recalls = np.arange(1, len(positives) + 1) / len(positives)   # recall when the first k positives say "yes"
@@ -204,8 +207,8 @@ def _auc_inputs(rng):
     return {"y_true": y_true, "scores": scores}
 
 
-@task("auc_by_pairs", points=2, inputs=_auc_inputs)
-def _(data, inputs):
+@task("auc_by_pairs", points=2, inputs=_auc_inputs, answer=Number())
+def judge_auc_by_pairs(data, inputs):
     y, scores = inputs["y_true"], inputs["scores"]
     pos, neg = scores[y == 1], scores[y == 0]
     higher = np.mean(pos[:, None] > neg[None, :])
@@ -241,13 +244,12 @@ def _report_inputs(rng):
             "test_accuracy": {name: float(t) for name, t in zip(names, test)}}
 
 
-@task("choose_and_report", points=1, inputs=_report_inputs)
-def _(data, inputs):
+# Any name: the judge says which models there are, and which one to choose.
+@task("choose_and_report", points=1, inputs=_report_inputs,
+      answer=Items(Text(), Number(), names=("the model name", "the accuracy to report")))
+def judge_choose_and_report(data, inputs):
     val, test = inputs["val_accuracy"], inputs["test_accuracy"]
     chosen = max(val, key=val.get)
-    if type(data) is not list or len(data) != 2 or type(data[0]) is not str:
-        raise Fail("choose_and_report should return a pair (model name, accuracy to report), e.g. "
-                   "('SVM', 0.95).")
     name, score = data[0], expect_number(data[1], "the accuracy to report")
     if name not in val:
         raise Fail(f"{name!r} is not one of the models: {', '.join(map(repr, val))}.")
