@@ -105,7 +105,7 @@ def generate(solutions_dir, exercises_dir, *, check=False) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the repository: course_lib/checks/exercises.py
     parser = argparse.ArgumentParser(prog="python -m course_lib.exercises", description=__doc__.split("\n")[0])
     parser.add_argument("--solutions", default=root / "solutions", type=Path, help="master notebooks")
     parser.add_argument("--exercises", default=root / "exercises", type=Path, help="where the copies go")
