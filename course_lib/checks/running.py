@@ -177,7 +177,7 @@ def parse_answer(payload, token: str):
         return None
     try:
         message = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return None
     if type(message) is not dict or message.get("token") != token or type(message.get("task")) is not str:
         return None

@@ -36,7 +36,7 @@ def reference_softmax(Z, axis=-1):
 
 @functools.lru_cache(maxsize=1)
 def digits():
-    """scikit-learn's 1,797 digits as read-only ``(images (1797, 64) float, target (1797,) int)``."""
+    """scikit-learn's 1,797 digits as read-only ``(images (1797, 8, 8, 1) float, target (1797,) int)``."""
     from ...data import load_digits
 
     images, target = load_digits(return_X_y=True)

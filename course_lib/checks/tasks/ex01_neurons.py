@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
+from .. import (Array, Cases, Either, Exercise, Fail, Items, Number, call_each_case, expect_array, expect_close,
+                expect_number)
+from ._common import reference_relu, reference_softmax
 
 EXERCISE = Exercise("01_neurons", "Neurons")
 task = EXERCISE.task
@@ -17,8 +19,8 @@ def _weighted_sum_inputs(rng):
     return {"x": rng.normal(size=n), "w": rng.normal(size=n), "b": float(rng.normal())}
 
 
-@task("weighted_sum", points=2, inputs=_weighted_sum_inputs)
-def _(data, inputs):
+@task("weighted_sum", points=2, inputs=_weighted_sum_inputs, answer=Number())
+def judge_weighted_sum(data, inputs):
     x, w, b = inputs["x"], inputs["w"], inputs["b"]
     got = expect_number(data, "weighted_sum(x, w, b)")
     expect_close(got, x @ w + b, "weighted_sum(x, w, b)", hints=[
@@ -33,41 +35,48 @@ def _activation_inputs(rng):
     return {"cases": [{"z": z}, {"z": z.reshape(-1, 1) * np.array([1.0, -1.0])}, {"z": float(z[0])}]}
 
 
-def _judge_activation(name, reference, wrong):
-    def judge(data, inputs):
-        for number, (case, got) in enumerate(zip(inputs["cases"], data), start=1):
-            z = np.asarray(case["z"], dtype=float)
-            array = expect_array(got, f"{name}(z) for z of shape {z.shape}")
-            if array.shape != z.shape:
-                raise Fail(f"{name}(z) for z of shape {z.shape} returned shape {array.shape}: an activation "
-                           f"works element by element and keeps the shape of z.")
-            expect_close(array, reference(z), f"{name}(z) for z of shape {z.shape}",
-                         hints=[(candidate(z), hint) for candidate, hint in wrong])
-    return judge
+def _activation_answer(inputs):
+    # An array per case, of any shape: the judge names a wrong shape itself ("keeps the shape of z").
+    return Cases(inputs, Array())
 
 
-task("sigmoid", points=2, inputs=_activation_inputs, collect=call_each_case)(_judge_activation(
-    "sigmoid", lambda z: 1 / (1 + np.exp(-z)), [
+def _judge_activation(data, inputs, name, reference, wrong):
+    for case, got in zip(inputs["cases"], data):
+        z = np.asarray(case["z"], dtype=float)
+        array = expect_array(got, f"{name}(z) for z of shape {z.shape}")
+        if array.shape != z.shape:
+            raise Fail(f"{name}(z) for z of shape {z.shape} returned shape {array.shape}: an activation "
+                       f"works element by element and keeps the shape of z.")
+        expect_close(array, reference(z), f"{name}(z) for z of shape {z.shape}",
+                     hints=[(candidate(z), hint) for candidate, hint in wrong])
+
+
+@task("sigmoid", points=2, inputs=_activation_inputs, collect=call_each_case, answer=_activation_answer)
+def judge_sigmoid(data, inputs):
+    _judge_activation(data, inputs, "sigmoid", lambda z: 1 / (1 + np.exp(-z)), [
         (lambda z: 1 / (1 + np.exp(z)), "it is the sigmoid of -z: the exponent is e^(-z)."),
         (lambda z: np.exp(-z) / (1 + np.exp(-z)), "this is 1 - sigmoid(z): check the numerator."),
         (lambda z: np.tanh(z), "this is tanh, which runs from -1 to 1; sigmoid runs from 0 to 1."),
-    ]))
+    ])
 
-task("relu", points=1, inputs=_activation_inputs, collect=call_each_case)(_judge_activation(
-    "relu", lambda z: np.maximum(z, 0.0), [
+
+@task("relu", points=1, inputs=_activation_inputs, collect=call_each_case, answer=_activation_answer)
+def judge_relu(data, inputs):
+    _judge_activation(data, inputs, "relu", reference_relu, [
         (lambda z: np.abs(z), "negative inputs became positive (abs); ReLU sets them to 0."),
         (lambda z: np.minimum(z, 0.0), "it keeps the negative part; ReLU keeps max(z, 0)."),
         (lambda z: np.full_like(z, max(np.max(z), 0.0)), "np.max reduces the whole array to one number; "
                                                           "np.maximum(z, 0) compares element by element."),
-    ]))
+    ])
 
 
 def _step(z):
     return (np.asarray(z) > 0).astype(float)
 
 
-@task("and_gate", points=2)
-def _(data, inputs):
+# A pair (w, b); an array on its own goes on to the judge, whose hint asks for the pair.
+@task("and_gate", points=2, answer=Either(Items(Array(shape=(2,)), Number(), names=("w", "b")), Array()))
+def judge_and_gate(data, inputs):
     if type(data) is not list or len(data) != 2:
         raise Fail("and_gate() should return a pair (w, b): a weight array of 2 numbers and a bias.")
     w = expect_array(data[0], "the weights w", shape=(2,))
@@ -81,8 +90,8 @@ def _(data, inputs):
                    f"before the neuron fires: only both inputs together may get past it.")
 
 
-@task("xor_network", points=2, inputs=lambda rng: {"X": GATE_INPUTS[rng.permutation(4)]})
-def _(data, inputs):
+@task("xor_network", points=2, inputs=lambda rng: {"X": GATE_INPUTS[rng.permutation(4)]}, answer=Array(shape=(4,)))
+def judge_xor_network(data, inputs):
     got = expect_array(data, "xor_network(X)", shape=(4,))
     want = TRUTH_TABLES["XOR"]
     order = [TRUTH_TABLES["XOR"][int(2 * a + b)] for a, b in inputs["X"]]
@@ -98,12 +107,12 @@ def _softmax_inputs(rng):
     return {"cases": [{"z": z}, {"z": big}]}
 
 
-@task("softmax", points=2, inputs=_softmax_inputs, collect=call_each_case)
-def _(data, inputs):
+@task("softmax", points=2, inputs=_softmax_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, lambda case: Array(shape=case["z"].shape)))
+def judge_softmax(data, inputs):
     for case, got in zip(inputs["cases"], data):
         z = case["z"]
-        shifted = np.exp(z - z.max())
-        want = shifted / shifted.sum()
+        want = reference_softmax(z)
         name = "softmax(z)" if z.max() < 100 else "softmax(z) for large z (around 1000)"
         probabilities = expect_array(got, name, shape=z.shape, finite=False)
         if not np.all(np.isfinite(probabilities)):

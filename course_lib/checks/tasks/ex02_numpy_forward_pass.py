@@ -2,40 +2,16 @@
 
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number, to_plain
+from .. import (Array, Cases, CasesUntilError, Either, Exercise, Fail, Flag, Items, Number, Record, call_each_case,
+                expect_array, expect_close, expect_number, to_plain)
+from ._common import candidates, distinct_sizes, reference_relu, reference_softmax, shape_text
 
 EXERCISE = Exercise("02_numpy_forward_pass", "A forward pass in NumPy")
 task = EXERCISE.task
 
 
 # --------------------------------------------------------------------------------------------------------
-# Reference implementations (NumPy, trusted)
-
-
-def _relu(Z):
-    return np.maximum(Z, 0.0)
-
-
-def _softmax(Z):
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
-
-
-def _sizes(rng, count, low, high):
-    """``count`` different whole numbers from ``low`` to ``high - 1``, so that swapped sizes show."""
-    return [int(n) for n in rng.choice(np.arange(low, high), size=count, replace=False)]
-
-
-def _candidates(*pairs):
-    """The ``(value, hint)`` pairs whose wrong value can be computed for these shapes (others broadcast-fail)."""
-    kept = []
-    for compute, hint in pairs:
-        try:
-            with np.errstate(all="ignore"):
-                kept.append((compute(), hint))
-        except ValueError:
-            pass
-    return kept
+# Collecting answers case by case
 
 
 def _each_case_until_error(answer, inputs):
@@ -57,16 +33,14 @@ def _each_case_until_error(answer, inputs):
 
 
 def _case_value(got, what, hint=""):
-    """The learner's plain answer to one case from :func:`_each_case_until_error`, or Fail if it raised."""
-    if type(got) is not dict or not ({"raised"} == set(got) or {"returned"} == set(got)):
-        raise Fail(f"no answer came back for {what}")
+    """The learner's plain answer to one case from :func:`_each_case_until_error`, or Fail if it raised.
+
+    The task's ``answer=`` (:class:`CasesUntilError`) has made sure ``got`` is ``{"returned": value}`` or, for
+    the last case only, ``{"raised": text}``.
+    """
     if "raised" in got:
         raise Fail(f"{what} raised {got['raised']}{hint}")
     return got["returned"]
-
-
-def _shape(shape):
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -76,30 +50,34 @@ def _shape(shape):
 def _dense_inputs(rng):
     cases = []
     # Case 1: as many samples as units, where a bias stored as a column broadcasts without an error.
-    batch, n_inputs = _sizes(rng, 2, 3, 9)
+    batch, n_inputs = distinct_sizes(rng, 2, 3, 9)
     cases.append({"X": rng.normal(size=(batch, n_inputs)), "W": rng.normal(size=(n_inputs, batch)),
                   "b": rng.normal(size=batch)})
     # Case 2: three different sizes, so that every mix-up of axes changes the shape.
-    batch, n_inputs, n_units = _sizes(rng, 3, 2, 10)
+    batch, n_inputs, n_units = distinct_sizes(rng, 3, 2, 10)
     cases.append({"X": rng.normal(size=(batch, n_inputs)), "W": rng.normal(size=(n_inputs, n_units)),
                   "b": rng.normal(size=n_units)})
     return {"cases": cases}
 
 
-@task("dense_forward", points=1, inputs=_dense_inputs, collect=_each_case_until_error)
-def _(data, inputs):
+# An array per case, of any shape: the judge names a transposed or otherwise wrong shape itself.
+@task("dense_forward", points=1, inputs=_dense_inputs, collect=_each_case_until_error,
+      answer=lambda inputs: CasesUntilError(inputs, Array()))
+def judge_dense_forward(data, inputs):
     for case, got in zip(inputs["cases"], data):
         X, W, b = case["X"], case["W"], case["b"]
         want = X @ W + b
-        what = f"dense_forward(X, W, b) for X {_shape(X.shape)}, W {_shape(W.shape)}, b {_shape(b.shape)}"
+        what = (f"dense_forward(X, W, b) for X {shape_text(X.shape)}, W {shape_text(W.shape)}, "
+                f"b {shape_text(b.shape)}")
         Z = expect_array(_case_value(got, what), what)
         if Z.shape != want.shape:
             hint = ""
             if Z.shape == want.shape[::-1]:
                 hint = (": it looks transposed. With one sample per row, a layer is X @ W + b; the batch stays on "
                         "the first axis")
-            raise Fail(f"{what} has shape {_shape(Z.shape)}, expected {_shape(want.shape)} (batch, n_units){hint}.")
-        expect_close(Z, want, what, hints=_candidates(
+            raise Fail(f"{what} has shape {shape_text(Z.shape)}, expected {shape_text(want.shape)} "
+                       f"(batch, n_units){hint}.")
+        expect_close(Z, want, what, hints=candidates(
             (lambda: X @ W, "it equals X @ W without the bias: add b."),
             (lambda: X @ W - b, "the bias is subtracted; a dense layer computes X @ W + b."),
             (lambda: want.T, "it is the transpose of the right answer. With one sample per row, a layer is "
@@ -115,7 +93,7 @@ def _(data, inputs):
 
 
 def _softmax_inputs(rng):
-    batch, n_classes = _sizes(rng, 2, 3, 8)
+    batch, n_classes = distinct_sizes(rng, 2, 3, 8)
     square = int(rng.integers(3, 7))
     far_apart = rng.normal(scale=2.0, size=(4, int(rng.integers(3, 7))))
     far_apart += np.array([[1000.0], [-1000.0], [0.0], [500.0]])[rng.permutation(4)]
@@ -126,13 +104,14 @@ def _softmax_inputs(rng):
     ]}
 
 
-@task("softmax", points=2, inputs=_softmax_inputs, collect=_each_case_until_error)
-def _(data, inputs):
+@task("softmax", points=2, inputs=_softmax_inputs, collect=_each_case_until_error,
+      answer=lambda inputs: CasesUntilError(inputs, lambda case: Array(shape=case["Z"].shape)))
+def judge_softmax(data, inputs):
     for case, got in zip(inputs["cases"], data):
         Z = case["Z"]
         spread = np.ptp(Z.max(axis=1)) > 100
-        what = f"softmax(Z) for Z {_shape(Z.shape)}" + (" whose rows lie far apart (around -1000 to 1000)"
-                                                        if spread else "")
+        what = f"softmax(Z) for Z {shape_text(Z.shape)}" + (" whose rows lie far apart (around -1000 to 1000)"
+                                                            if spread else "")
         P = expect_array(_case_value(got, what), what, shape=Z.shape, finite=False)
         bad_rows = ~np.all(np.isfinite(P), axis=1)
         if bad_rows.any():
@@ -143,7 +122,7 @@ def _(data, inputs):
             raise Fail(f"{what} contains NaN in the rows whose scores are far below the others: subtracting the "
                        f"maximum of the WHOLE batch pushes those rows to exp(-2000) = 0, and 0/0 is NaN. Subtract "
                        f"each row's own maximum: Z.max(axis=1, keepdims=True).")
-        want = _softmax(Z)
+        want = reference_softmax(Z)
         if np.allclose(P, want, rtol=1e-5, atol=1e-8):
             continue
         E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -185,10 +164,17 @@ def _collect_init(answer, inputs):
     return collected
 
 
-@task("init_dense", points=2, inputs=_init_inputs, collect=_collect_init)
-def _(data, inputs):
-    if type(data) is not list or len(data) != len(inputs["cases"]):
-        raise Fail("no result came back for each case")
+def _init_answer(inputs):
+    def item(case):
+        n_in, n_out = case["n_inputs"], case["n_units"]
+        # A pair (W, b); an array on its own goes on to the judge, whose hint asks for the pair.
+        pair = Either(Items(Array(shape=(n_in, n_out)), Array(shape=(n_out,)), names=("W", "b")), Array())
+        return Record({"returned": pair, "repeats": Flag(), "varies": Flag()})
+    return Cases(inputs, item)
+
+
+@task("init_dense", points=2, inputs=_init_inputs, collect=_collect_init, answer=_init_answer)
+def judge_init_dense(data, inputs):
     for case, got in zip(inputs["cases"], data):
         n_in, n_out, activation = case["n_inputs"], case["n_units"], case["activation"]
         call = f"init_dense({n_in}, {n_out}, {activation!r}, rng)"
@@ -245,14 +231,14 @@ def _(data, inputs):
 def _forward_inputs(rng):
     cases = []
     for n_layers in (3, 2):
-        sizes = [int(rng.integers(4, 9))] + _sizes(rng, n_layers, 3, 12)
+        sizes = [int(rng.integers(4, 9))] + distinct_sizes(rng, n_layers, 3, 12)
         params = [(rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out)), rng.normal(0.0, 0.5, size=n_out))
                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         cases.append({"X": rng.normal(size=(int(rng.integers(3, 7)), sizes[0])), "params": params})
     return {"cases": cases}
 
 
-def _reference_forward(X, params, hidden=_relu, last=lambda Z: Z, final=_softmax):
+def _reference_forward(X, params, hidden=reference_relu, last=lambda Z: Z, final=reference_softmax):
     A = X
     for W, b in params[:-1]:
         A = hidden(A @ W + b)
@@ -260,19 +246,21 @@ def _reference_forward(X, params, hidden=_relu, last=lambda Z: Z, final=_softmax
     return final(last(A @ W + b))
 
 
-@task("forward", points=3, inputs=_forward_inputs, collect=_each_case_until_error)
-def _(data, inputs):
+# An array per case, of any shape: the judge's hint for a wrong shape says what each layer passes on.
+@task("forward", points=3, inputs=_forward_inputs, collect=_each_case_until_error,
+      answer=lambda inputs: CasesUntilError(inputs, Array()))
+def judge_forward(data, inputs):
     for case, got in zip(inputs["cases"], data):
         X, params = case["X"], case["params"]
         sizes = [X.shape[1]] + [W.shape[1] for W, _ in params]
         what = (f"forward(X, params) for a {len(params)}-layer network {' -> '.join(map(str, sizes))} on X "
-                f"{_shape(X.shape)}")
+                f"{shape_text(X.shape)}")
         want = _reference_forward(X, params)
         P = expect_array(_case_value(got, what, hint=(
             ". The check tries networks with different numbers of layers: loop over the (W, b) pairs in params "
             "rather than unpacking a fixed number of them.")), what)
         if P.shape != want.shape:
-            raise Fail(f"{what} has shape {_shape(P.shape)}, expected {_shape(want.shape)}: one row of "
+            raise Fail(f"{what} has shape {shape_text(P.shape)}, expected {shape_text(want.shape)}: one row of "
                        f"{sizes[-1]} probabilities per sample. Each layer's output is the next layer's X.")
         logits = _reference_forward(X, params, final=lambda Z: Z)
         if np.allclose(P, logits):
@@ -284,10 +272,10 @@ def _(data, inputs):
         expect_close(P, want, what, hints=[
             (_reference_forward(X, params, hidden=lambda Z: Z),
              "no ReLU between the layers; apply ReLU after every layer except the last."),
-            (_reference_forward(X, params, last=_relu),
+            (_reference_forward(X, params, last=reference_relu),
              "ReLU was applied to the last layer too, before the softmax; the output layer goes straight from "
              "X @ W + b to softmax."),
-            (_reference_forward(X, params, hidden=_softmax),
+            (_reference_forward(X, params, hidden=reference_softmax),
              "softmax was applied after every layer; the hidden layers use ReLU, only the last uses softmax."),
             (_reference_forward(X, [(W, 0 * b) for W, b in params]), "the biases were left out: every layer is "
                                                                       "X @ W + b."),
@@ -305,8 +293,9 @@ def _count_inputs(rng):
     return {"cases": cases}
 
 
-@task("count_parameters", points=1, inputs=_count_inputs, collect=call_each_case)
-def _(data, inputs):
+@task("count_parameters", points=1, inputs=_count_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Number()))
+def judge_count_parameters(data, inputs):
     for case, got in zip(inputs["cases"], data):
         sizes = case["layer_sizes"]
         what = f"count_parameters({sizes})"

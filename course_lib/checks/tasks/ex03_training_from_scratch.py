@@ -4,8 +4,9 @@ import copy
 
 import numpy as np
 
-from .. import (Exercise, Fail, call_each_case, check_gradients, expect_array, expect_close, expect_number,
-                      numeric_gradient, to_plain)
+from .. import (ANY, Array, Cases, Exercise, Fail, Flag, Items, ListOf, Number, Record, call_each_case,
+                check_gradients, expect_array, expect_close, expect_number, numeric_gradient, to_plain)
+from ._common import distinct_sizes, reference_relu, reference_softmax, shape_text, type_name
 
 EXERCISE = Exercise("03_training_from_scratch", "Training a network from scratch")
 task = EXERCISE.task
@@ -18,15 +19,10 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2")
 # Reference network (lesson 03): dense -> ReLU -> dense -> softmax, mean categorical cross-entropy
 
 
-def _softmax(Z):
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
-
-
 def _forward(params, X):
     Z1 = X @ params["W1"] + params["b1"]
-    A1 = np.maximum(Z1, 0.0)
-    P = _softmax(A1 @ params["W2"] + params["b2"])
+    A1 = reference_relu(Z1)
+    P = reference_softmax(A1 @ params["W2"] + params["b2"])
     return P, {"X": X, "Z1": Z1, "A1": A1, "P": P}
 
 
@@ -47,18 +43,13 @@ def _one_hot(y, k):
     return np.eye(k)[y]
 
 
-def _sizes(rng, count, low, high):
-    """``count`` different whole numbers from ``low`` to ``high - 1``, so that swapped axes show."""
-    return [int(n) for n in rng.choice(np.arange(low, high), size=count, replace=False)]
-
-
 def _small_network(rng):
     """A tiny network and batch, with every hidden pre-activation well away from ReLU's kink at 0.
 
     Finite differences across the kink would be wrong by design; keeping ``|Z1| > 0.05`` lets any step
     ``h`` up to 1e-3 give a clean numerical gradient.
     """
-    n_inputs, n_classes = _sizes(rng, 2, 2, 6)
+    n_inputs, n_classes = distinct_sizes(rng, 2, 2, 6)
     n_hidden = int(rng.integers(6, 10))  # the widest layer, so that some units are off and some on
     batch = int(rng.integers(6, 10))
     params = {"W1": rng.normal(0.0, np.sqrt(2.0 / n_inputs), size=(n_inputs, n_hidden)),
@@ -87,22 +78,18 @@ def _numeric_grads(params, X, Y, h=1e-6):
     return grads
 
 
-def _shape(shape):
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 # --------------------------------------------------------------------------------------------------------
 # Task 1: cross_entropy
 
 
 def _cross_entropy_inputs(rng):
     cases = []
-    n, k = _sizes(rng, 2, 3, 9)
-    cases.append({"P": _softmax(rng.normal(scale=2.0, size=(n, k))), "y": rng.integers(0, k, size=n)})
+    n, k = distinct_sizes(rng, 2, 3, 9)
+    cases.append({"P": reference_softmax(rng.normal(scale=2.0, size=(n, k))), "y": rng.integers(0, k, size=n)})
     n = int(rng.integers(3, 7))  # square: P[:, y] picks the wrong entries silently
-    cases.append({"P": _softmax(rng.normal(scale=2.0, size=(n, n))), "y": rng.integers(0, n, size=n)})
-    n, k = _sizes(rng, 2, 3, 9)
-    P = _softmax(rng.normal(scale=2.0, size=(n, k)))
+    cases.append({"P": reference_softmax(rng.normal(scale=2.0, size=(n, n))), "y": rng.integers(0, n, size=n)})
+    n, k = distinct_sizes(rng, 2, 3, 9)
+    P = reference_softmax(rng.normal(scale=2.0, size=(n, k)))
     y = rng.integers(0, k, size=n)
     wrong = int(rng.integers(n))  # one confident, certain mistake: probability exactly 0 for the true class
     P[wrong] = 0.0
@@ -111,13 +98,14 @@ def _cross_entropy_inputs(rng):
     return {"cases": cases}
 
 
-@task("cross_entropy", points=2, inputs=_cross_entropy_inputs, collect=call_each_case)
-def _(data, inputs):
+@task("cross_entropy", points=2, inputs=_cross_entropy_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Number()))
+def judge_cross_entropy(data, inputs):
     for case, got in zip(inputs["cases"], data):
         P, y = case["P"], case["y"]
         n, k = P.shape
         certain_mistake = bool(np.any(P[np.arange(n), y] == 0))
-        what = f"cross_entropy(P, y) for P {_shape(P.shape)}" + (
+        what = f"cross_entropy(P, y) for P {shape_text(P.shape)}" + (
             ", where the true class of one sample has probability exactly 0" if certain_mistake else "")
         loss = expect_number(got, what, finite=False)
         if not np.isfinite(loss):
@@ -150,23 +138,21 @@ def _backward_inputs(rng):
     return {"params": params, "cache": _forward(params, X)[1], "Y": Y}
 
 
-@task("backward", points=3, inputs=_backward_inputs)
-def _(data, inputs):
+# A dict with an array per parameter, of any shape: the judge says that a gradient has its parameter's shape.
+@task("backward", points=3, inputs=_backward_inputs,
+      answer=Record({name: Array() for name in PARAM_NAMES}, extra=True))
+def judge_backward(data, inputs):
     params, cache, Y = inputs["params"], inputs["cache"], inputs["Y"]
     numeric = _numeric_grads(params, cache["X"], Y)
     reference = {name: numeric[name] for name in ("W2", "b2", "W1", "b1")}  # backprop's order: output layer first
-    if type(data) is not dict:
-        raise Fail(f"backward should return a dict with keys {list(PARAM_NAMES)}; it returned "
-                   f"{'None: did you forget to `return`?' if data is None else 'a ' + type(data).__name__}")
     arrays = {}
     for name in reference:
-        if name in data:
-            try:
-                arrays[name] = expect_array(data[name], f"the gradient {name!r}")
-            except Fail:
-                arrays = None
-                break
-    if arrays is not None and len(arrays) == 4 and all(arrays[n].shape == params[n].shape for n in arrays):
+        try:
+            arrays[name] = expect_array(data[name], f"the gradient {name!r}")
+        except Fail:
+            arrays = None
+            break
+    if arrays is not None and all(arrays[n].shape == params[n].shape for n in arrays):
         batch = cache["X"].shape[0]
         if all(np.allclose(arrays[n], batch * reference[n], rtol=1e-4, atol=1e-9) for n in arrays):
             raise Fail(f"every gradient is {batch} times too large, and {batch} is the batch size: the loss is a "
@@ -223,12 +209,14 @@ def _lesson_relative_error(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
 
 
-@task("gradient_check", points=2, inputs=_gradient_check_inputs, collect=_collect_gradient_check)
-def _(data, inputs):
+# "errors" is what gradient_check returned; the judge reads it, to name a missing parameter with its hint.
+@task("gradient_check", points=2, inputs=_gradient_check_inputs, collect=_collect_gradient_check,
+      answer=Record({"errors": ANY, "restored": Flag()}))
+def judge_gradient_check(data, inputs):
     errors = data["errors"]
     if type(errors) is not dict:
         raise Fail(f"gradient_check should return a dict {{parameter name: relative error}}; it returned "
-                   f"{'None: did you forget to `return`?' if errors is None else 'a ' + type(errors).__name__}")
+                   f"{type_name(errors)}")
     missing = [name for name in PARAM_NAMES if name not in errors]
     if missing:
         raise Fail(f"the dict has no {', '.join(map(repr, missing))}: give one relative error for every parameter "
@@ -280,11 +268,10 @@ def _collect_sgd(answer, inputs):
     return to_plain(params, "params after the step")
 
 
-@task("sgd_step", points=1, inputs=_sgd_inputs, collect=_collect_sgd)
-def _(data, inputs):
+@task("sgd_step", points=1, inputs=_sgd_inputs, collect=_collect_sgd,
+      answer=lambda inputs: Record({name: Array(shape=inputs["params"][name].shape) for name in PARAM_NAMES}))
+def judge_sgd_step(data, inputs):
     params, grads, learning_rate = inputs["params"], inputs["grads"], inputs["learning_rate"]
-    if type(data) is not dict or set(data) != set(params):
-        raise Fail(f"after sgd_step, params should still be a dict with keys {list(PARAM_NAMES)}")
     after = {name: expect_array(data[name], f"params[{name!r}] after the step", shape=params[name].shape)
              for name in PARAM_NAMES}
     if all(np.array_equal(after[name], params[name]) for name in PARAM_NAMES):
@@ -325,23 +312,23 @@ def _collect_minibatches(answer, inputs):
     return {"batches": first, "repeats": run(inputs["seed"]) == first, "varies": run(inputs["seed"] + 1) != first}
 
 
-@task("minibatches", points=2, inputs=_minibatch_inputs, collect=_collect_minibatches)
-def _(data, inputs):
+# At least one batch, each a pair (X_batch, y_batch) of a table and a vector; the judge checks their sizes.
+@task("minibatches", points=2, inputs=_minibatch_inputs, collect=_collect_minibatches,
+      answer=Record({"batches": ListOf(Items(Array(ndim=2), Array(ndim=1), names=("X_batch", "y_batch")),
+                                       min_length=1),
+                     "repeats": Flag(), "varies": Flag()}))
+def judge_minibatches(data, inputs):
     X, y, batch_size = inputs["X"], inputs["y"], inputs["batch_size"]
     n = len(y)
     call = f"minibatches(X, y, batch_size={batch_size}, rng) with {n} samples"
-    batches = data["batches"]
-    if type(batches) is not list or not batches:
-        raise Fail(f"{call} gave no batches")
     seen_y, seen_X = [], []
-    for number, pair in enumerate(batches, start=1):
-        if type(pair) is not list or len(pair) != 2:
-            raise Fail(f"batch {number} from {call} is not a pair (X_batch, y_batch)")
+    for number, pair in enumerate(data["batches"], start=1):
         X_batch = expect_array(pair[0], f"X_batch of batch {number}", ndim=2)
         y_batch = expect_array(pair[1], f"y_batch of batch {number}", ndim=1)
         if X_batch.shape[1] != X.shape[1] or len(X_batch) != len(y_batch):
-            raise Fail(f"batch {number} has X_batch {_shape(X_batch.shape)} and y_batch {_shape(y_batch.shape)}; "
-                       f"expected (m, {X.shape[1]}) and (m,): the same samples' rows and labels.")
+            raise Fail(f"batch {number} has X_batch {shape_text(X_batch.shape)} and y_batch "
+                       f"{shape_text(y_batch.shape)}; expected (m, {X.shape[1]}) and (m,): the same samples' rows "
+                       f"and labels.")
         seen_X.append(X_batch)
         seen_y.append(y_batch)
     sizes = [len(batch) for batch in seen_y]
@@ -393,17 +380,20 @@ def _train_inputs(rng):
 
 def _collect_train(answer, inputs):
     params = answer(X=inputs["X"].copy(), y=inputs["y"].copy(), rng=np.random.default_rng(inputs["seed"]))
+    if params is None:  # said here, where the learner's code ran: the answer's structure has no room for None
+        raise Fail(f"train_moons should return the trained params, a dict with keys {list(PARAM_NAMES)}; it returned "
+                   f"None: did you forget to `return params`?")
     return to_plain(params, "the parameters it returned")
 
 
-@task("train_moons", points=3, inputs=_train_inputs, collect=_collect_train)
-def _(data, inputs):
-    if type(data) is not dict or not set(PARAM_NAMES) <= set(data):
-        raise Fail(f"train_moons should return the trained params, a dict with keys {list(PARAM_NAMES)}"
-                   + ("; it returned None: did you forget to `return params`?" if data is None else ""))
-    W1 = expect_array(data["W1"], "params['W1']", ndim=2)
+# The trained params (other keys may come along); the judge checks that the hidden sizes agree.
+@task("train_moons", points=3, inputs=_train_inputs, collect=_collect_train,
+      answer=Record({"W1": Array(shape=(2, None)), "b1": Array(ndim=1), "W2": Array(shape=(None, 2)),
+                     "b2": Array(shape=(2,))}, extra=True))
+def judge_train_moons(data, inputs):
+    W1 = expect_array(data["W1"], "params['W1']", shape=(2, None))
     hidden = W1.shape[1]
-    params = {"W1": expect_array(data["W1"], "params['W1']", shape=(2, None)),
+    params = {"W1": W1,
               "b1": expect_array(data["b1"], "params['b1']", shape=(hidden,)),
               "W2": expect_array(data["W2"], "params['W2']", shape=(hidden, 2)),
               "b2": expect_array(data["b2"], "params['b2']", shape=(2,))}

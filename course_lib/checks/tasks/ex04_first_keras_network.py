@@ -1,10 +1,10 @@
 """Graded tasks of ``exercises/04_first_keras_network.ipynb``: build, compile and train Keras models; read curves."""
 
-import functools
-
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, describe_model, expect_array, expect_number, to_plain
+from .. import (ANY, Array, Cases, Either, Exercise, Fail, Integer, Items, ListOf, Number, Record, Text,
+                call_each_case, describe_model, expect_array, expect_number, to_plain)
+from ._common import MODEL, compiled_layers, digits, shape_text
 
 EXERCISE = Exercise("04_first_keras_network", "Your first Keras network")
 task = EXERCISE.task
@@ -12,9 +12,11 @@ task = EXERCISE.task
 SPARSE, ONE_HOT = "sparse_categorical_crossentropy", "categorical_crossentropy"
 DIAGNOSES = ("overfitting", "underfitting", "good fit")
 
-
-def _shape(shape):
-    return "(" + ", ".join("None" if n is None else str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+#: :data:`MODEL`, and what a compiled model describes: the metrics' names and the optimizer,
+#: ``{"class": "Adam", "learning_rate": 0.001}``.
+COMPILED_MODEL = Record(MODEL.fields, optional={**MODEL.optional, "metrics": ListOf(ANY),
+                                                "optimizer": Record({"class": Text(), "learning_rate": Number()})},
+                        extra=True)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -34,19 +36,20 @@ def _collect_models(answer, inputs):
     return [describe_model(answer(**case)) for case in inputs["cases"]]
 
 
-@task("build_model", points=2, inputs=_build_inputs, collect=_collect_models)
-def _(data, inputs):
+@task("build_model", points=2, inputs=_build_inputs, collect=_collect_models,
+      answer=lambda inputs: Cases(inputs, MODEL))
+def judge_build_model(data, inputs):
     for case, model in zip(inputs["cases"], data):
         n_inputs, hidden, n_classes = case["n_inputs"], case["hidden_units"], case["n_classes"]
         call = f"build_model({n_inputs}, {hidden}, {n_classes})"
-        if model.get("input_shape") is None:
+        if type(model.get("input_shape")) is not list:  # describe_model gives None for a model not built yet
             raise Fail(f"the model from {call} has no input shape yet: start the Sequential with "
                        f"keras.Input(shape=({n_inputs},)), so that it is built with its weights.")
         if model["input_shape"] != [None, n_inputs]:
-            raise Fail(f"the model from {call} takes inputs of shape {_shape(model['input_shape'])}; one example "
+            raise Fail(f"the model from {call} takes inputs of shape {shape_text(model['input_shape'])}; one example "
                        f"has {n_inputs} numbers, so use keras.Input(shape=({n_inputs},)) (the batch size is left "
                        f"open).")
-        layers = [layer for layer in model["layers"] if layer["class"] != "InputLayer"]  # functional models list it
+        layers = compiled_layers(model)  # without the InputLayer that functional models list
         classes = [layer["class"] for layer in layers]
         if any(name != "Dense" for name in classes):
             raise Fail(f"the model from {call} has layers {classes}; expected only Dense layers, with each "
@@ -94,12 +97,14 @@ def _right_loss(y):
     return ONE_HOT if y.ndim == 2 and y.shape[1] > 1 else SPARSE
 
 
-@task("choose_loss", points=1, inputs=_choose_loss_inputs, collect=call_each_case)
-def _(data, inputs):
+# Anything per case: the judge checks for a string itself, to name the two losses it may be.
+@task("choose_loss", points=1, inputs=_choose_loss_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, ANY))
+def judge_choose_loss(data, inputs):
     for case, got in zip(inputs["cases"], data):
         y = case["y"]
         want = _right_loss(y)
-        what = f"choose_loss(y) for y of shape {_shape(y.shape)} and dtype {y.dtype}"
+        what = f"choose_loss(y) for y of shape {shape_text(y.shape)} and dtype {y.dtype}"
         if type(got) is not str:
             raise Fail(f"{what} returned a {type(got).__name__}; return the loss's name as a string, "
                        f"{SPARSE!r} or {ONE_HOT!r}.")
@@ -172,8 +177,9 @@ def _normal(name):
     return str(name).lower().replace("_", "").replace(" ", "")
 
 
-@task("compile_model", points=2, inputs=_compile_inputs, collect=_collect_compile)
-def _(data, inputs):
+@task("compile_model", points=2, inputs=_compile_inputs, collect=_collect_compile,
+      answer=lambda inputs: Cases(inputs, Record({"model": COMPILED_MODEL, "loss": ANY, "metrics": ListOf(ANY)})))
+def judge_compile_model(data, inputs):
     for case, got in zip(inputs["cases"], data):
         y, learning_rate = case["y"], case["learning_rate"]
         want_loss = _right_loss(y)
@@ -193,9 +199,9 @@ def _(data, inputs):
         if optimizer.get("class") != "Adam":
             raise Fail(f"{what} compiled with the {optimizer.get('class')} optimizer; the specification asks for "
                        f"keras.optimizers.Adam(learning_rate=learning_rate).")
-        rate = optimizer.get("learning_rate")
-        if rate is None or not np.isclose(rate, learning_rate, rtol=1e-5):
-            default = rate is not None and np.isclose(rate, 0.001, rtol=1e-5)
+        rate = expect_number(optimizer["learning_rate"], f"{what}: the optimizer's learning rate", finite=False)
+        if not np.isclose(rate, learning_rate, rtol=1e-5):
+            default = np.isclose(rate, 0.001, rtol=1e-5)
             raise Fail(f"{what}: the optimizer's learning rate is {rate:.6g}, expected {learning_rate:g}"
                        + (": that is Adam's default; pass Adam(learning_rate=learning_rate) instead of the string "
                           "'adam'." if default else "."))
@@ -209,12 +215,10 @@ def _(data, inputs):
 # Task 4: train_digits
 
 
-@functools.lru_cache(maxsize=1)
-def _digits():
-    from ...data import load_digits
-
-    digits = load_digits()
-    return digits.data, digits.target
+def _digit_rows():
+    """The digits as rows of 64 pixels (how lesson 04's Dense layers read them) and their labels, read-only."""
+    images, target = digits()
+    return images.reshape(len(images), -1), target
 
 
 def _train_inputs(rng):
@@ -225,7 +229,7 @@ def _train_inputs(rng):
 def _collect_train(answer, inputs):
     import keras
 
-    X, y = _digits()
+    X, y = _digit_rows()
     keras.utils.set_random_seed(inputs["seed"])
     model = answer(X_train=X[inputs["train_index"]].copy(), y_train=y[inputs["train_index"]].copy())
     if not isinstance(model, keras.Model):
@@ -240,9 +244,10 @@ def _collect_train(answer, inputs):
     return {"predicted": probabilities.argmax(axis=1).tolist(), "params": int(model.count_params())}
 
 
-@task("train_digits", points=3, inputs=_train_inputs, collect=_collect_train)
-def _(data, inputs):
-    y_test = _digits()[1][inputs["test_index"]]
+@task("train_digits", points=3, inputs=_train_inputs, collect=_collect_train,
+      answer=lambda inputs: Record({"predicted": Array(shape=(len(inputs["test_index"]),)), "params": Integer()}))
+def judge_train_digits(data, inputs):
+    y_test = digits()[1][inputs["test_index"]]
     predicted = expect_array(data["predicted"], "the predicted labels", shape=y_test.shape)
     accuracy = float(np.mean(predicted == y_test))
     if accuracy >= 0.9:
@@ -307,8 +312,10 @@ def _collect_diagnose(answer, inputs):
             for number, case in enumerate(inputs["cases"], start=1)]
 
 
-@task("diagnose", points=2, inputs=_diagnose_inputs, collect=_collect_diagnose)
-def _(data, inputs):
+# Anything per case: the judge checks for one of the three diagnoses itself, to list them.
+@task("diagnose", points=2, inputs=_diagnose_inputs, collect=_collect_diagnose,
+      answer=lambda inputs: Cases(inputs, ANY))
+def judge_diagnose(data, inputs):
     for number, (case, kind, got) in enumerate(zip(inputs["cases"], inputs["kinds"], data), start=1):
         history = case["history"]
         if got not in DIAGNOSES:
@@ -390,8 +397,14 @@ def _collect_early_stopping(answer, inputs):
             for number, case in enumerate(inputs["cases"], start=1)]
 
 
-@task("early_stopping_epochs", points=2, inputs=_early_stopping_inputs, collect=_collect_early_stopping)
-def _(data, inputs):
+def _early_stopping_answer(inputs):
+    # A pair per case; a number or an array on its own goes on to the judge, whose hint asks for the pair.
+    return Cases(inputs, Either(Items(Number(), Number(), names=("epochs_run", "best_epoch")), Array()))
+
+
+@task("early_stopping_epochs", points=2, inputs=_early_stopping_inputs, collect=_collect_early_stopping,
+      answer=_early_stopping_answer)
+def judge_early_stopping_epochs(data, inputs):
     for case, got in zip(inputs["cases"], data):
         val_loss, patience = case["val_loss"], case["patience"]
         what = f"early_stopping_epochs(val_loss, patience={patience}) for val_loss = {val_loss}"

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, expect_array, expect_close, to_plain
+from .. import (ANY, Array, Cases, Either, Exercise, Fail, Items, Record, Text, call_each_case, expect_array,
+                expect_close, to_plain)
 
 EXERCISE = Exercise("05_images_as_data", "Images as data")
 task = EXERCISE.task
@@ -48,8 +49,14 @@ def _collect_brightness(answer, inputs):
     return results
 
 
-@task("adjust_brightness", points=2, inputs=_brightness_inputs, collect=_collect_brightness)
-def _(data, inputs):
+def _brightness_answer(inputs):
+    # An image of the input's shape per case, or the OverflowError that _collect_brightness recorded.
+    return Cases(inputs, lambda case: Either(Array(shape=case["image"].shape), Record({"overflow_error": Text()})))
+
+
+@task("adjust_brightness", points=2, inputs=_brightness_inputs, collect=_collect_brightness,
+      answer=_brightness_answer)
+def judge_adjust_brightness(data, inputs):
     for case, got in zip(inputs["cases"], data):
         image, amount = case["image"], case["amount"]
         what = f"adjust_brightness(image, {amount})"
@@ -68,7 +75,7 @@ def _(data, inputs):
         ])
         dtype = _dtype_of(got)
         if dtype != "uint8":
-            raise Fail(f"{what} has the right values but {'dtype ' + dtype if dtype else 'is not a NumPy array'}; "
+            raise Fail(f"{what} has the right values but {f'dtype {dtype}' if dtype else 'is not a NumPy array'}; "
                        f"return a uint8 image like the input: .astype(np.uint8) after clipping.")
 
 
@@ -90,8 +97,10 @@ def _crop_inputs(rng):
     return {"cases": [odd, even]}
 
 
-@task("center_crop", points=2, inputs=_crop_inputs, collect=call_each_case)
-def _(data, inputs):
+# An array per case, of any shape: the judge names swapped sides or a lost channel axis itself.
+@task("center_crop", points=2, inputs=_crop_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_center_crop(data, inputs):
     for case, got in zip(inputs["cases"], data):
         image, height, width = case["image"], case["height"], case["width"]
         H, W = image.shape[:2]
@@ -134,8 +143,10 @@ def _channels_inputs(rng):
                       {"batch": _unique_pixels(rng, (n + 1, 1, width, height))}]}
 
 
-@task("to_channels_last", points=1, inputs=_channels_inputs, collect=call_each_case)
-def _(data, inputs):
+# An array per case, of any shape: the judge names swapped or reversed axes itself.
+@task("to_channels_last", points=1, inputs=_channels_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_to_channels_last(data, inputs):
     for case, got in zip(inputs["cases"], data):
         batch = case["batch"]
         n, c, h, w = batch.shape
@@ -181,8 +192,14 @@ def _collect_labels(answer, inputs):
     return to_plain(result, "the value it returned")
 
 
-@task("labels_from_paths", points=2, inputs=_paths_inputs, collect=_collect_labels)
-def _(data, inputs):
+def _labels_answer(inputs):
+    # A pair (labels, class_names); the judge checks the class names itself, to say they are folder names. An
+    # array on its own goes on to the judge, whose hint asks for the pair.
+    return Either(Items(Array(shape=(len(inputs["paths"]),)), ANY, names=("labels", "class_names")), Array())
+
+
+@task("labels_from_paths", points=2, inputs=_paths_inputs, collect=_collect_labels, answer=_labels_answer)
+def judge_labels_from_paths(data, inputs):
     paths = inputs["paths"]
     folders = [path.split("/")[0] for path in paths]
     class_names = sorted(set(folders))
@@ -226,8 +243,11 @@ def _standardize_inputs(rng):
     return {"X_train": X_train, "X_test": X_test}
 
 
-@task("standardize_splits", points=3, inputs=_standardize_inputs)
-def _(data, inputs):
+# A pair of arrays of any shape: the judge names swapped or reshaped results itself. An array on its own goes on
+# to the judge, whose hint asks for the pair.
+@task("standardize_splits", points=3, inputs=_standardize_inputs,
+      answer=Either(Items(Array(), Array(), names=("train_standardized", "test_standardized")), Array()))
+def judge_standardize_splits(data, inputs):
     X_train, X_test = (inputs[key].astype(np.float64) for key in ("X_train", "X_test"))
     if type(data) is not list or len(data) != 2:
         raise Fail("standardize_splits should return a pair (train_standardized, test_standardized).")

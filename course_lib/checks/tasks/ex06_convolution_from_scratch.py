@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import Exercise, Fail, call_each_case, expect_array, expect_close
+from .. import Array, Cases, Exercise, Fail, call_each_case, expect_array, expect_close
 
 EXERCISE = Exercise("06_convolution_from_scratch", "Convolution and pooling from scratch")
 task = EXERCISE.task
@@ -52,8 +52,10 @@ def _conv2d_inputs(rng):
                       {"image": image(), "kernel": rng.normal(size=(2, 4))}]}
 
 
-@task("conv2d_valid", points=2, inputs=_conv2d_inputs, collect=call_each_case)
-def _(data, inputs):
+# An array per case, of any shape: the judge's hint for a wrong shape names the slip (no + 1, padding, ...).
+@task("conv2d_valid", points=2, inputs=_conv2d_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_conv2d_valid(data, inputs):
     for case, got in zip(inputs["cases"], data):
         image, kernel = case["image"], case["kernel"]
         (H, W), (kh, kw) = image.shape, kernel.shape
@@ -85,8 +87,8 @@ def _(data, inputs):
 # Task 2: a kernel that shifts the picture
 
 
-@task("shift_left_kernel", points=1)
-def _(data, inputs):
+@task("shift_left_kernel", points=1, answer=Array(shape=(3, 3)))
+def judge_shift_left_kernel(data, inputs):
     kernel = expect_array(data, "shift_left_kernel()", shape=(3, 3))
     want = np.zeros((3, 3))
     want[1, 2] = 1.0
@@ -134,15 +136,14 @@ def _output_size(n, k, padding, s):
     return (n - k) // s + 1
 
 
-@task("conv_output_shape", points=2, inputs=_shape_inputs, collect=call_each_case)
-def _(data, inputs):
+@task("conv_output_shape", points=2, inputs=_shape_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array(shape=(3,))))
+def judge_conv_output_shape(data, inputs):
     for case, got in zip(inputs["cases"], data):
         (H, W, C), F = case["input_shape"], case["filters"]
         k, padding, s = case["kernel_size"], case["padding"], case["strides"]
         what = (f"conv_output_shape({case['input_shape']}, filters={F}, kernel_size={k}, padding={padding!r}, "
                 f"strides={s})")
-        if got is None:
-            raise Fail(f"{what} is None: did the function forget to `return` its result?")
         shape = expect_array(got, what, shape=(3,))
         want = (_output_size(H, k, padding, s), _output_size(W, k, padding, s), F)
         if tuple(shape) == want:
@@ -186,8 +187,10 @@ def _layer_inputs(rng):
     return {"cases": [valid, same]}
 
 
-@task("conv_layer", points=3, inputs=_layer_inputs, collect=call_each_case)
-def _(data, inputs):
+# An array per case, of any shape: the judge's hint for a wrong shape names the slip (padding, channels, ...).
+@task("conv_layer", points=3, inputs=_layer_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_conv_layer(data, inputs):
     for case, got in zip(inputs["cases"], data):
         X, K, b, padding = case["X"], case["K"], case["b"], case["padding"]
         N, H, W, C_in = X.shape
@@ -202,7 +205,7 @@ def _(data, inputs):
                         "(kw - 1) // 2 columns left and right, so the output keeps H x W.")
             elif Z.shape == want.shape[1:]:
                 hint = ": the batch axis is missing; return one result per image, (N, H_out, W_out, C_out)."
-            elif Z.ndim == 5 or Z.shape[-1] == C_in != C_out:
+            elif Z.ndim == 5 or Z.ndim and Z.shape[-1] == C_in != C_out:
                 hint = (": each filter sums over ALL input channels (and the window) to ONE number, so the last "
                         "axis is C_out, one per filter.")
             elif Z.shape[1:3] != want.shape[1:3] and padding == "same":
@@ -233,8 +236,10 @@ def _pool_inputs(rng):
     ]}
 
 
-@task("max_pool", points=2, inputs=_pool_inputs, collect=call_each_case)
-def _(data, inputs):
+# An array per case, of any shape: the judge's hint for a wrong shape names the slip (leftovers, stride, ...).
+@task("max_pool", points=2, inputs=_pool_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_max_pool(data, inputs):
     for case, got in zip(inputs["cases"], data):
         X, p = case["X"], case["pool_size"]
         N, H, W, C = X.shape

@@ -1,17 +1,24 @@
 """Graded tasks of ``exercises/07_first_cnns.ipynb``: parameter counts, output layers and losses, CNNs in Keras."""
 
-import functools
 import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, expect_number, to_plain
+from .. import (ANY, Array, Cases, Exercise, Fail, Items, ListOf, Number, Record, Text, call_each_case, describe_model,
+                expect_array, expect_close, expect_number, to_plain)
+from ._common import MODEL, compiled_layers, digits, shape_text
 
 EXERCISE = Exercise("07_first_cnns", "First CNNs in Keras")
 task = EXERCISE.task
 
 LOSSES = ("binary_crossentropy", "sparse_categorical_crossentropy", "categorical_crossentropy")
+
+#: :data:`MODEL`, and what a compiled model describes: the metrics' names and the optimizer,
+#: ``{"class": "Adam", "learning_rate": 0.001}``.
+COMPILED_MODEL = Record(MODEL.fields, optional={**MODEL.optional, "metrics": ListOf(ANY),
+                                                "optimizer": Record({"class": Text(), "learning_rate": Number()})},
+                        extra=True)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -29,8 +36,9 @@ def _params_inputs(rng):
     ]}
 
 
-@task("conv_params", points=1, inputs=_params_inputs, collect=call_each_case)
-def _(data, inputs):
+@task("conv_params", points=1, inputs=_params_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Number()))
+def judge_conv_params(data, inputs):
     for case, got in zip(inputs["cases"], data):
         k, C, F = case["kernel_size"], case["in_channels"], case["filters"]
         kh, kw = (k, k) if isinstance(k, int) else k
@@ -66,8 +74,10 @@ def _head_options(num_classes, label_format):
     return options
 
 
-@task("choose_head", points=2, inputs=_head_inputs, collect=call_each_case)
-def _(data, inputs):
+# Anything per case: the judge checks for the triple (units, activation, loss) itself, to show an example.
+@task("choose_head", points=2, inputs=_head_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, ANY))
+def judge_choose_head(data, inputs):
     for case, got in zip(inputs["cases"], data):
         k, labels = case["num_classes"], case["label_format"]
         what = f"choose_head({k}, {labels!r})"
@@ -147,23 +157,21 @@ def _expected_layers(input_shape, num_classes):
     return shapes, params
 
 
-def _shape_text(shape):
-    return "(None, " + ", ".join(str(n) for n in shape) + ")"
+def _collect_cnn(answer, inputs):
+    return describe_model(answer(**inputs))
 
 
-@task("build_cnn", points=3, inputs=_build_inputs, collect=lambda answer, inputs: describe_model(answer(**inputs)))
-def _(data, inputs):
+@task("build_cnn", points=3, inputs=_build_inputs, collect=_collect_cnn, answer=COMPILED_MODEL)
+def judge_build_cnn(data, inputs):
     input_shape, k = inputs["input_shape"], inputs["num_classes"]
-    if type(data) is not dict or type(data.get("layers")) is not list:
-        raise Fail("build_cnn should return a keras.Model")
     model_input = data.get("input_shape")
     if model_input != [None, *input_shape]:
         hint = ""
-        if model_input and model_input[1:] == [input_shape[2], input_shape[0], input_shape[1]]:
+        if type(model_input) is list and model_input[1:] == [input_shape[2], input_shape[0], input_shape[1]]:
             hint = ": that is channels first; Keras wants (height, width, channels)."
         raise Fail(f"the model's input shape is {model_input}, expected [None, {', '.join(map(str, input_shape))}]: "
                    f"start with keras.Input(shape=input_shape){hint}")
-    model_layers = [layer for layer in data["layers"] if layer.get("class") != "InputLayer"]
+    model_layers = compiled_layers(data)
     classes = [layer.get("class") for layer in model_layers]
     wanted = [name for name, _ in SPEC]
     if classes != wanted:
@@ -183,7 +191,8 @@ def _(data, inputs):
                     extra = ": the output layer gives one probability per class"
                 raise Fail(f"layer {number} ({name}) has {key}={layer.get(key)!r}, expected {key}={value!r}{extra}.")
         if layer.get("output_shape") != [None, *shape]:
-            raise Fail(f"layer {number} ({name}) outputs {layer.get('output_shape')}, expected {_shape_text(shape)}.")
+            raise Fail(f"layer {number} ({name}) outputs {layer.get('output_shape')}, expected "
+                       f"{shape_text((None, *shape))}.")
     if data.get("params") != sum(params):
         raise Fail(f"the model has {data.get('params')} parameters, expected {sum(params)}.")
     if not data.get("compiled"):
@@ -197,8 +206,9 @@ def _(data, inputs):
     if metrics is not None and not any("accuracy" in str(metric) for metric in metrics):
         raise Fail(f"the model is compiled with metrics {metrics}; add metrics=['accuracy'] so that fit and "
                    f"evaluate report the accuracy.")
-    optimizer = data.get("optimizer") or {}
-    if optimizer.get("class") != "Adam" or not math.isclose(optimizer.get("learning_rate", 0.0), 0.001, rel_tol=1e-4):
+    optimizer = data.get("optimizer") or {}  # when given, it has a class and a learning rate (COMPILED_MODEL)
+    if optimizer.get("class") != "Adam" or not math.isclose(
+            expect_number(optimizer["learning_rate"], "the learning rate", finite=False), 0.001, rel_tol=1e-4):
         raise Fail(f"the optimizer is {optimizer.get('class')} with learning rate {optimizer.get('learning_rate')}; "
                    f"expected keras.optimizers.Adam(learning_rate=0.001).")
 
@@ -207,18 +217,8 @@ def _(data, inputs):
 # Task 4: train a CNN on the digits
 
 
-@functools.lru_cache(maxsize=1)
-def _digits():
-    from ...data import load_digits
-
-    images, target = load_digits(return_X_y=True)  # scikit-learn's digits: no TensorFlow here
-    images.setflags(write=False)
-    target.setflags(write=False)
-    return images, target
-
-
 def _train_inputs(rng):
-    images, target = _digits()
+    images, target = digits()  # scikit-learn's digits as (8, 8, 1) images: no TensorFlow here
     order = rng.permutation(len(target))
     train, test = order[:800], order[800:1100]
     return {"X_train": images[train].copy(), "y_train": target[train].copy(), "X_test": images[test].copy(),
@@ -242,16 +242,17 @@ def _collect_training(answer, inputs):
 
 
 def _all_classes(layers):
-    for layer in layers:
-        yield layer.get("class")
-        yield from _all_classes(layer.get("layers", []))
+    """The classes of ``layers`` and of the layers nested in them (a model used as a layer lists its own)."""
+    for layer in layers if type(layers) is list else []:
+        if type(layer) is dict:
+            yield layer.get("class")
+            yield from _all_classes(layer.get("layers"))
 
 
-@task("train_digits_cnn", points=3, inputs=_train_inputs, collect=_collect_training)
-def _(data, inputs):
-    if type(data) is not dict or "model" not in data:
-        raise Fail("no model came back")
-    if "Conv2D" not in _all_classes(data["model"].get("layers", [])):
+@task("train_digits_cnn", points=3, inputs=_train_inputs, collect=_collect_training,
+      answer=lambda inputs: Record({"model": MODEL, "predicted": Array(shape=inputs["y_test"].shape)}))
+def judge_train_digits_cnn(data, inputs):
+    if "Conv2D" not in _all_classes(data["model"]["layers"]):
         raise Fail("the model has no Conv2D layer: this task asks for a convolutional network.")
     y_test = inputs["y_test"]
     predicted = expect_array(data["predicted"], "the predicted digits", shape=y_test.shape)
@@ -308,8 +309,13 @@ def _conv_relu(X, K, b, padding):
     return np.maximum(np.einsum("nhwcuv,uvco->nhwo", windows, K) + b, 0.0)
 
 
-@task("feature_maps", points=2, inputs=_maps_inputs, collect=_collect_maps)
-def _(data, inputs):
+def _maps_answer(inputs):
+    # The maps of the first and the second layer, of any shape: the judge's hint names whose output came back.
+    return Items(Array(), Array(), names=(f"the maps of {inputs['first']!r}", f"the maps of {inputs['second']!r}"))
+
+
+@task("feature_maps", points=2, inputs=_maps_inputs, collect=_collect_maps, answer=_maps_answer)
+def judge_feature_maps(data, inputs):
     X = inputs["images"].astype(np.float64)
     first = _conv_relu(X, inputs["K1"].astype(np.float64), inputs["b1"], "valid")          # (3, 8, 8, 4)
     pooled = first.reshape(3, 4, 2, 4, 2, 4).max(axis=(2, 4))                               # (3, 4, 4, 4)

@@ -246,7 +246,7 @@ def _report_inputs(rng):
 
 # Any name: the judge says which models there are, and which one to choose.
 @task("choose_and_report", points=1, inputs=_report_inputs,
-      answer=Items(Text(), Number(), names=("the model name", "the accuracy to report")))
+      answer=Items(Text(), Number(), names=("model name", "accuracy to report")))
 def judge_choose_and_report(data, inputs):
     val, test = inputs["val_accuracy"], inputs["test_accuracy"]
     chosen = max(val, key=val.get)

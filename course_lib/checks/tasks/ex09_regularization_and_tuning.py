@@ -1,14 +1,37 @@
 """Graded tasks of ``exercises/09_regularization_and_tuning.ipynb``: penalties, dropout, early stopping, searches."""
 
-import functools
+import math
 
 import numpy as np
 
-from .. import (Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, expect_number,
-                      to_plain)
+from .. import (ANY, Array, Cases, Either, Exercise, Fail, Flag, Integer, ListOf, Number, Record, Spec, Text,
+                call_each_case, describe_model, expect_array, expect_close, expect_number, to_plain)
+from ..plain import is_plain_array
+from ._common import MODEL, compiled_layers, digits, forgot_return, reference_relu
 
 EXERCISE = Exercise("09_regularization_and_tuning", "Regularization and hyperparameter tuning")
 task = EXERCISE.task
+
+
+class _Mapping(Spec):
+    """A dict from any names to values that each have structure ``item`` (answers.py has no such Spec)."""
+
+    def __init__(self, item: Spec):
+        self.item = item
+
+    def check(self, data, what):
+        if type(data) is not dict or is_plain_array(data):
+            raise Fail(f"{what} is not a dict; expected one from names to values.")
+        for key, value in data.items():
+            self.item.check(value, f"{key!r} of {what}")
+
+    def example(self):
+        return {"name": self.item.example()}
+
+
+def _as_float(value) -> float:
+    """A setting read from a described model as a float; NaN when it is missing or not a plain number."""
+    return float(value) if type(value) in (int, float) else math.nan
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -33,8 +56,9 @@ def _penalty_inputs(rng):
                       {"weights": _weights(rng), "l1": l1, "l2": 0.0}]}
 
 
-@task("weight_penalty", points=2, inputs=_penalty_inputs, collect=call_each_case)
-def _(data, inputs):
+@task("weight_penalty", points=2, inputs=_penalty_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Number()))
+def judge_weight_penalty(data, inputs):
     for case, got in zip(inputs["cases"], data):
         weights, l1, l2 = case["weights"], case["l1"], case["l2"]
         kernels = [w for w in weights if w.ndim == 2]
@@ -95,8 +119,11 @@ def _collect_dropout(answer, inputs):
             "predicting": to_plain(predicting, "the value it returned with training=False")}
 
 
-@task("dropout_forward", points=2, inputs=_dropout_inputs, collect=_collect_dropout)
-def _(data, inputs):
+# Arrays of any shape: the judge's own message for a wrong shape says how to draw the mask.
+@task("dropout_forward", points=2, inputs=_dropout_inputs, collect=_collect_dropout,
+      answer=Record({"first": Array(), "again": Array(), "other": Array(), "changed_x": Flag(),
+                     "predicting": Array()}))
+def judge_dropout_forward(data, inputs):
     x, rate = inputs["x"], inputs["rate"]
     what = f"dropout_forward(x, rate={rate:g}, rng, training=True)"
     out = expect_array(data["first"], what)
@@ -182,20 +209,26 @@ def _collect_build(answer, inputs):
 
 
 BLOCK = ["Dense", "BatchNormalization", "Activation", "Dropout"]
+REGULARIZER = Record({"class": Text()}, optional={"l1": Number(), "l2": Number()}, extra=True)
+REGULARIZED_LAYER = Record({"class": Text(), "name": Text()},
+                           optional={"activation": Text(), "rate": Number(), "kernel_regularizer": REGULARIZER,
+                                     "bias_regularizer": REGULARIZER, "activity_regularizer": REGULARIZER},
+                           extra=True)
+REGULARIZED_MODEL = Record({**MODEL.fields, "layers": ListOf(REGULARIZED_LAYER), "momentum": ListOf(Number())},
+                           extra=True)
 
 
-@task("build_regularized_model", points=3, inputs=_build_inputs, collect=_collect_build)
-def _(data, inputs):
+@task("build_regularized_model", points=3, inputs=_build_inputs, collect=_collect_build,
+      answer=lambda inputs: Cases(inputs, REGULARIZED_MODEL))
+def judge_build_regularized_model(data, inputs):
     for case, model in zip(inputs["cases"], data):
         n_inputs, hidden, k = case["n_inputs"], case["hidden_units"], case["n_classes"]
         l2, rate = case["l2"], case["dropout_rate"]
         call = f"build_regularized_model({n_inputs}, {hidden}, {k}, l2={l2:g}, dropout_rate={rate:g})"
-        if type(model) is not dict or type(model.get("layers")) is not list:
-            raise Fail(f"{call} should return a keras.Model")
         if model.get("input_shape") != [None, n_inputs]:
             raise Fail(f"the model from {call} takes inputs of shape {model.get('input_shape')}; start it with "
                        f"keras.Input(shape=({n_inputs},)).")
-        layers = [layer for layer in model["layers"] if layer.get("class") != "InputLayer"]
+        layers = compiled_layers(model)
         classes = [layer.get("class") for layer in layers]
         wanted = BLOCK * len(hidden) + ["Dense"]
         if classes != wanted:
@@ -228,10 +261,10 @@ def _(data, inputs):
             if layer["class"] == "Activation" and layer.get("activation") != "relu":
                 raise Fail(f"an Activation layer of the model from {call} applies {layer.get('activation')!r}; the "
                            f"specification asks for 'relu'.")
-            if layer["class"] == "Dropout" and not np.isclose(layer.get("rate", -1), rate):
+            if layer["class"] == "Dropout" and not np.isclose(_as_float(layer.get("rate", -1)), rate):
                 raise Fail(f"a Dropout layer of the model from {call} has rate {layer.get('rate')}; expected "
                            f"dropout_rate = {rate:g}.")
-        for momentum in model.get("momentum", []):
+        for momentum in map(_as_float, model["momentum"]):
             if not np.isclose(momentum, 0.9):
                 hint = (": that is Keras's default, which updates the running mean and variance too slowly for a "
                         "short training run (lesson 09, section 5)" if np.isclose(momentum, 0.99) else "")
@@ -247,10 +280,11 @@ def _(data, inputs):
                                f"weight penalty goes on the kernel, kernel_regularizer=keras.regularizers.L2(l2).")
                 raise Fail(f"{name} of the model from {call} has no kernel_regularizer; every Dense layer, the output "
                            f"layer too, gets kernel_regularizer=keras.regularizers.L2(l2).")
-            kind = regularizer.get("class")
-            strength = regularizer.get("l2", 0.0)
-            if kind == "L1" or (kind == "L1L2" and regularizer.get("l1", 0.0) > 0):
-                raise Fail(f"{name} of the model from {call} has an {kind} regularizer (l1={regularizer.get('l1'):g}); "
+            kind = regularizer["class"]
+            strength = _as_float(regularizer.get("l2", 0.0))
+            if kind == "L1" or (kind == "L1L2" and _as_float(regularizer.get("l1", 0.0)) > 0):
+                raise Fail(f"{name} of the model from {call} has an {kind} regularizer "
+                           f"(l1={_as_float(regularizer.get('l1')):g}); "
                            f"L1 penalizes |w|. The specification asks for the L2 penalty, keras.regularizers.L2(l2).")
             if kind not in ("L2", "L1L2"):
                 raise Fail(f"{name} of the model from {call} has a {kind} regularizer; expected "
@@ -276,15 +310,10 @@ def _(data, inputs):
 # Task 4: fit_with_early_stopping
 
 
-@functools.lru_cache(maxsize=1)
 def _digits():
-    from ...data import load_digits
-
-    images, target = load_digits(return_X_y=True)  # scikit-learn's digits: no TensorFlow here
-    data = images.reshape(len(images), -1)
-    data.setflags(write=False)
-    target.setflags(write=False)
-    return data, target
+    """The cached digits as read-only ``(X (1797, 64), y (1797,))``: one row of 64 pixels per image."""
+    images, target = digits()
+    return images.reshape(len(images), -1), target
 
 
 N_TRAIN, N_VAL, HIDDEN = 60, 100, 64
@@ -316,7 +345,7 @@ def _collect_early(answer, inputs):
         history = history.history
     if type(history) is not dict:
         raise Fail("fit_with_early_stopping should return the History that model.fit gives back (or its "
-                   "`.history` dict)" + (": did you forget to `return` it?" if history is None else
+                   "`.history` dict)" + (forgot_return(history, "it") if history is None else
                                          f"; got a {type(history).__module__}.{type(history).__qualname__}"))
     return {"history": to_plain({str(key): [float(v) for v in values] for key, values in history.items()},
                                 "the history"),
@@ -343,20 +372,24 @@ def _stopping(values, patience, better=np.less):
 def _val_loss(weights, X, y):
     """Cross-entropy of the 64 -> HIDDEN -> 10 network with these weights, in NumPy."""
     W1, b1, W2, b2 = weights
-    hidden = np.maximum(X @ W1 + b1, 0.0)       # (n, 64) @ (64, HIDDEN) -> (n, HIDDEN)
+    hidden = reference_relu(X @ W1 + b1)        # (n, 64) @ (64, HIDDEN) -> (n, HIDDEN)
     scores = hidden @ W2 + b2                   # (n, HIDDEN) @ (HIDDEN, 10) -> (n, 10)
     scores = scores - scores.max(axis=1, keepdims=True)
     log_probabilities = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
     return float(-log_probabilities[np.arange(len(y)), y].mean())
 
 
-@task("fit_with_early_stopping", points=2, inputs=_early_inputs, collect=_collect_early)
-def _(data, inputs):
+# The history needs a 'loss'; the judge explains a missing 'val_loss', and an unexpected set of weights.
+HISTORY = Record({"loss": Array(ndim=1)}, optional={"val_loss": Array(ndim=1), "val_accuracy": Array(ndim=1)},
+                 extra=True)
+
+
+@task("fit_with_early_stopping", points=2, inputs=_early_inputs, collect=_collect_early,
+      answer=Record({"history": HISTORY, "weights": ListOf(Array())}))
+def judge_fit_with_early_stopping(data, inputs):
     patience, max_epochs = inputs["patience"], inputs["max_epochs"]
     what = f"fit_with_early_stopping(..., patience={patience}, max_epochs={max_epochs})"
-    history = data.get("history") if type(data) is dict else None
-    if type(history) is not dict or "loss" not in history:
-        raise Fail(f"{what} returned no training history with a 'loss'.")
+    history = data["history"]
     if "val_loss" not in history:
         raise Fail(f"the history of {what} has no 'val_loss' (keys: {sorted(history)}): pass "
                    f"validation_data=(X_val, y_val) to fit. Without it EarlyStopping has nothing to watch.")
@@ -382,16 +415,17 @@ def _(data, inputs):
         if run == max_epochs and _stopping(loss, patience)[0] == run:
             raise Fail(f"{seen}. Is EarlyStopping(monitor='val_loss', ...) in callbacks=[...]? monitor='loss' "
                        f"would watch the training loss, which keeps falling on memorized data.")
-        if "val_accuracy" in history and _stopping(history["val_accuracy"], patience, np.greater)[0] == run:
+        if "val_accuracy" in history and _stopping(expect_array(history["val_accuracy"], "history['val_accuracy']",
+                                                                ndim=1, finite=False), patience, np.greater)[0] == run:
             raise Fail(f"{seen}: it looks as if it watched val_accuracy; monitor 'val_loss' as the specification "
                        f"asks.")
         other = [p for p in range(patience + 1, max_epochs) if _stopping(val_loss, p)[0] == run]
         if other:
             raise Fail(f"{seen}: it behaves like patience={other[0]}; pass patience=patience.")
         raise Fail(f"{seen}.")
-    weights = data.get("weights")
+    weights = data["weights"]
     shapes = [(64, HIDDEN), (HIDDEN,), (HIDDEN, 10), (10,)]
-    if type(weights) is not list or len(weights) != 4:
+    if len(weights) != 4:
         raise Fail("the model came back with an unexpected set of weights: train the model you were given.")
     weights = [expect_array(w, "the model's weights", shape=shape) for w, shape in zip(weights, shapes)]
     X, y = _digits()
@@ -424,11 +458,14 @@ def _search_inputs(rng):
     return {"n_iter": int(rng.integers(4, 21))}
 
 
+DRAWS = 1000  # how many values the collect draws from each distribution
+
+
 def _describe_values(values):
-    """A search's values for one hyperparameter as plain data: a list, or 1000 draws from a distribution."""
+    """A search's values for one hyperparameter as plain data: a list, or DRAWS draws from a distribution."""
     if hasattr(values, "rvs"):
         try:
-            draws = np.sort(np.asarray(values.rvs(size=1000, random_state=0), dtype=float))
+            draws = np.sort(np.asarray(values.rvs(size=DRAWS, random_state=0), dtype=float))
         except Exception as error:  # noqa: BLE001 - a badly made distribution: the judge explains
             return {"kind": "broken", "message": f"{type(error).__name__}: {error}"[:300]}
         return {"kind": "distribution", "name": str(getattr(getattr(values, "dist", None), "name", "")),
@@ -460,15 +497,21 @@ def _collect_search(answer, inputs):
 
 
 PREFIXED = {"dropout_rate": "model__dropout_rate", "learning_rate": "optimizer__learning_rate"}
+# What _describe_values makes of one hyperparameter's values; the judge reads the kind and what goes with it.
+VALUES = Record({"kind": Text()}, optional={"name": Text(), "draws": Array(shape=(DRAWS,)), "message": Text(),
+                                           "values": ListOf(ANY)})
+# n_iter, cv and random_state are whatever the search holds (an int, None, a class name): the judge compares them.
+SEARCH = Record({"class": Text(), "same_estimator": Flag(), "n_iter": ANY, "cv": ANY, "random_state": ANY,
+                 "grid": Either(_Mapping(VALUES), Text())})
 
 
-@task("make_random_search", points=2, inputs=_search_inputs, collect=_collect_search)
-def _(data, inputs):
+@task("make_random_search", points=2, inputs=_search_inputs, collect=_collect_search, answer=SEARCH)
+def judge_make_random_search(data, inputs):
     n_iter = inputs["n_iter"]
     what = f"make_random_search(classifier, n_iter={n_iter})"
-    kind = data.get("class")
+    kind = data["class"]
     if kind == "NoneType":
-        raise Fail(f"{what} returned None: did you forget to `return` the search?")
+        raise Fail(f"{what} returned None{forgot_return(None, 'the search')}")
     if kind == "GridSearchCV":
         raise Fail(f"{what} returned a GridSearchCV, which tries every combination of fixed lists; a "
                    f"RandomizedSearchCV draws n_iter combinations from distributions.")
@@ -503,11 +546,11 @@ def _(data, inputs):
 
     dropout = grid["model__dropout_rate"]
     if dropout.get("kind") == "broken":
-        raise Fail(f"drawing a dropout rate fails: {dropout['message']}")
+        raise Fail(f"drawing a dropout rate fails: {dropout.get('message')}")
     if dropout.get("kind") != "distribution":
         raise Fail(f"model__dropout_rate is a {dropout.get('kind')}; a list allows only those few values. Draw from "
                    f"a continuous distribution: scipy.stats.uniform(0.0, 0.5).")
-    draws = expect_array(dropout["draws"], "the dropout rates drawn")
+    draws = expect_array(dropout.get("draws"), "the dropout rates drawn")
     low, high, middle = draws.min(), draws.max(), np.median(draws)
     if not (0.0 <= low < 0.05 and 0.45 < high <= 0.5 and abs(middle - 0.25) < 0.04):
         hint = ""
@@ -521,12 +564,12 @@ def _(data, inputs):
 
     rate = grid["optimizer__learning_rate"]
     if rate.get("kind") == "broken":
-        raise Fail(f"drawing a learning rate fails: {rate['message']}. scipy.stats.loguniform(a, b) takes the end "
+        raise Fail(f"drawing a learning rate fails: {rate.get('message')}. scipy.stats.loguniform(a, b) takes the end "
                    f"points themselves, 1e-4 and 1e-1, not their exponents.")
     if rate.get("kind") != "distribution":
         raise Fail(f"optimizer__learning_rate is a {rate.get('kind')}; draw it from a distribution, "
                    f"scipy.stats.loguniform(1e-4, 1e-1), so that each try gets a new value.")
-    draws = expect_array(rate["draws"], "the learning rates drawn")
+    draws = expect_array(rate.get("draws"), "the learning rates drawn")
     if np.any(draws <= 0):
         raise Fail(f"some learning rates drawn are {draws.min():.3g} or below zero; draw from "
                    f"scipy.stats.loguniform(1e-4, 1e-1).")
@@ -596,8 +639,15 @@ def _best_inputs(rng):
     return {"cases": [{"cv_results": _cv_table(rng, tie=False)}, {"cv_results": _cv_table(rng, tie=True)}]}
 
 
-@task("best_params", points=1, inputs=_best_inputs, collect=call_each_case)
-def _(data, inputs):
+def _best_answer(case):
+    """One combination, a dict like those of cv_results['params']; or a whole number, which the judge explains."""
+    keys = case["cv_results"]["params"][0]
+    return Either(Record({key: Number() for key in keys}), Integer())
+
+
+@task("best_params", points=1, inputs=_best_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, _best_answer))
+def judge_best_params(data, inputs):
     for case, got in zip(inputs["cases"], data):
         results = case["cv_results"]
         params, mean = results["params"], results["mean_test_score"]

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, describe_model, expect_array, expect_close, to_plain
+from .. import (ANY, Array, Cases, Exercise, Fail, Flag, Integer, ListOf, Record, Text, call_each_case,
+                describe_model, expect_array, expect_close, expect_number, to_plain)
+from ._common import MODEL, compiled_layers, distinct_sizes
 
 EXERCISE = Exercise("10_data_augmentation", "Data augmentation")
 task = EXERCISE.task
@@ -14,14 +16,16 @@ task = EXERCISE.task
 
 def _flip_inputs(rng):
     def batch(n, channels):
-        height, width = (int(size) for size in rng.choice(np.arange(5, 10), size=2, replace=False))  # h != w
+        height, width = distinct_sizes(rng, 2, 5, 10)  # h != w
         return rng.uniform(0, 1, size=(n, height, width, channels))
 
     return {"cases": [{"images": batch(int(rng.integers(3, 6)), 3)}, {"images": batch(int(rng.integers(6, 9)), 1)}]}
 
 
-@task("flip_horizontal", points=1, inputs=_flip_inputs, collect=call_each_case)
-def _(data, inputs):
+# Arrays of any shape: the judge's own message for a wrong shape names the transpose.
+@task("flip_horizontal", points=1, inputs=_flip_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_flip_horizontal(data, inputs):
     for case, got in zip(inputs["cases"], data):
         images = case["images"]
         n, height, width, channels = images.shape
@@ -115,13 +119,13 @@ def _find_offset(original, got, max_shift):
     return None
 
 
-@task("random_shift", points=2, inputs=_shift_inputs, collect=_collect_shift)
-def _(data, inputs):
+# An array of any shape: the judge's own message for a wrong shape names the padding left in.
+@task("random_shift", points=2, inputs=_shift_inputs, collect=_collect_shift,
+      answer=Record({"shifted": Array(), "repeats": Flag(), "input_changed": Flag()}))
+def judge_random_shift(data, inputs):
     images, max_shift = inputs["images"], inputs["max_shift"]
     n, height, width, channels = images.shape
     what = "random_shift(images, max_shift, rng)"
-    if type(data) is not dict:
-        raise Fail("no answer came back")
     got = expect_array(data["shifted"], what)
     if got.shape == (n, height + 2 * max_shift, width + 2 * max_shift, channels):
         raise Fail(f"{what} has shape {got.shape}, expected {images.shape}: the images were padded by max_shift "
@@ -151,10 +155,10 @@ def _(data, inputs):
         raise Fail(f"in {n} images no offset was ever {missing:+d}, although offsets may go from -{max_shift} to "
                    f"+{max_shift}. rng.integers(low, high) leaves out high: use rng.integers(-max_shift, "
                    f"max_shift + 1).")
-    if not data.get("repeats"):
+    if not data["repeats"]:
         raise Fail("two calls with generators made from the same seed gave different results: draw the offsets "
                    "from the rng argument (rng.integers), not from np.random, so that a seed repeats a run.")
-    if data.get("input_changed"):
+    if data["input_changed"]:
         raise Fail("random_shift changed the images passed in. Build the result in a new array (np.zeros_like) "
                    "and leave the caller's batch as it was: it is the training data.")
 
@@ -175,8 +179,10 @@ def _contrast_inputs(rng):
                       {"images": batch(int(rng.integers(3, 6)), 1), "factor": float(rng.uniform(1.2, 1.8))}]}
 
 
-@task("adjust_contrast", points=2, inputs=_contrast_inputs, collect=call_each_case)
-def _(data, inputs):
+# Arrays of any shape: the judge's own message for a wrong shape says to keep the mean's axes.
+@task("adjust_contrast", points=2, inputs=_contrast_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_adjust_contrast(data, inputs):
     for case, got in zip(inputs["cases"], data):
         images, factor = case["images"], case["factor"]
         what = f"adjust_contrast(images, factor={factor:.2f}) for images of shape {images.shape}"
@@ -274,14 +280,29 @@ DIGIT_LAYERS = ["RandomRotation", "RandomTranslation", "RandomZoom", "RandomCont
 
 
 def _close(a, b):
-    return a is not None and b is not None and np.allclose(a, b, rtol=1e-5, atol=1e-7)
+    """Whether the plain number or list of numbers ``a`` is close to ``b``; None and anything else never is."""
+    if a is None or b is None:
+        return False
+    try:
+        a = expect_array(a, "a setting", finite=False)
+    except Fail:
+        return False
+    return a.shape == np.shape(b) and np.allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
-@task("build_augmenter", points=2, inputs=_augmenter_inputs, collect=_collect_augmenter)
-def _(data, inputs):
+def _high(value):
+    """The upper end of a [low, high] range from ``_symmetric``; None when there is none."""
+    return value[-1] if type(value) is list and value else None
+
+
+# The settings of each layer; the judge reads each range itself (_close), as a missing range is a slip to name.
+AUGMENTER = Record({"model": MODEL, "layers": ListOf(Record({"class": Text()}, extra=True)), "identity_off": Flag(),
+                    "output_shape": ListOf(Integer())})
+
+
+@task("build_augmenter", points=2, inputs=_augmenter_inputs, collect=_collect_augmenter, answer=AUGMENTER)
+def judge_build_augmenter(data, inputs):
     size, degrees, shift = inputs["image_size"], inputs["max_degrees"], inputs["max_shift"]
-    if type(data) is not dict or type(data.get("layers")) is not list:
-        raise Fail("build_augmenter should return a keras.Sequential of preprocessing layers")
     layers = data["layers"]
     classes = [layer.get("class") for layer in layers]
     if "RandomFlip" in classes:
@@ -297,7 +318,7 @@ def _(data, inputs):
     factor = rotation.get("factor")
     if not _close(factor, [-turn, turn]):
         hint = ""
-        high = factor[1] if factor else None
+        high = _high(factor)
         if _close(high, degrees / 180):
             hint = " That is max_degrees / 180; the factor is a fraction of a FULL turn, 360°."
         elif _close(high, np.radians(degrees)):
@@ -309,7 +330,7 @@ def _(data, inputs):
         value = translation.get(key)
         if not _close(value, [-part, part]):
             hint = ""
-            if value and _close(value[1], shift):
+            if _close(_high(value), shift):
                 hint = (f" That is {shift} as a number of pixels; the factor is a FRACTION of the image size: "
                         f"max_shift / image_size = {shift}/{size}.")
             raise Fail(f"RandomTranslation's {key} gives the range {value}, expected ±{part:.4g} (±{shift} "
@@ -327,17 +348,18 @@ def _(data, inputs):
         if layer.get("interpolation") != "nearest":
             raise Fail(f"{name} has interpolation={layer.get('interpolation')!r}, which mixes neighbouring pixels "
                        f"and blurs small digits; interpolation='nearest' moves whole pixels.")
-    low, high = contrast.get("factor", [None, None])
+    factor = contrast.get("factor")
+    low, high = factor if type(factor) is list and len(factor) == 2 else (None, None)
     if not (_close(high, 0.2) and (_close(low, 0.0) or _close(low, 0.2))):
         raise Fail(f"RandomContrast's factor is {contrast.get('factor')} (lower, upper); expected "
                    f"RandomContrast(0.2, ...).")
     if contrast.get("value_range") != [0.0, 1.0]:
         raise Fail(f"RandomContrast has value_range={contrast.get('value_range')}: it clips to that range, and "
                    f"assumes 0..255 unless told otherwise. These pixels run from 0 to 1: value_range=(0, 1).")
-    if data.get("output_shape") != [len(inputs["images"]), size, size, 1]:
+    if data["output_shape"] != [len(inputs["images"]), size, size, 1]:
         raise Fail(f"on a batch of shape {list(inputs['images'].shape)} the block returned shape "
-                   f"{data.get('output_shape')}; augmentation keeps the shape.")
-    if not data.get("identity_off"):
+                   f"{data['output_shape']}; augmentation keeps the shape.")
+    if not data["identity_off"]:
         raise Fail("with training=False the block changed the images; augmentation layers should pass them "
                    "through untouched when not training.")
 
@@ -386,15 +408,15 @@ def _cnn_after_augmenter(input_shape, num_classes):
              (half * half * 16 + 1) * num_classes)]
 
 
-@task("augmented_model", points=3, inputs=_model_inputs, collect=_collect_model)
-def _(data, inputs):
+@task("augmented_model", points=3, inputs=_model_inputs, collect=_collect_model,
+      answer=Record({"model": MODEL, "augmenter_at": ListOf(Integer()), "unpacked": Flag(), "off_repeats": Flag(),
+                     "on_varies": Flag()}))
+def judge_augmented_model(data, inputs):
     input_shape, k = inputs["input_shape"], inputs["num_classes"]
-    if type(data) is not dict or type(data.get("model")) is not dict:
-        raise Fail("augmented_model should return a keras.Model")
     model = data["model"]
-    model_layers = [layer for layer in model.get("layers", []) if layer.get("class") != "InputLayer"]
+    model_layers = compiled_layers(model)
     classes = [layer.get("class") for layer in model_layers]
-    where = data.get("augmenter_at") or []
+    where = [int(expect_number(index, "the augmenter's position")) for index in data["augmenter_at"]]
     if not where:
         raise Fail(f"the augmenter passed in is not in the model (its layers are {classes}). Put that very object, "
                    f"`augmenter`, into the model as a layer, right after keras.Input: building new random layers "
@@ -421,11 +443,11 @@ def _(data, inputs):
     total = sum(params for *_, params in expected)
     if model.get("params") != total:
         raise Fail(f"the model has {model.get('params')} parameters, expected {total} (the augmenter adds none).")
-    if not data.get("off_repeats"):
+    if not data["off_repeats"]:
         raise Fail("model(images, training=False) gave different outputs on two calls: something random still runs "
                    "when not training. Use the augmenter as a layer and let Keras pass `training` on; never call "
                    "it with training=True yourself.")
-    if not data.get("on_varies"):
+    if not data["on_varies"]:
         raise Fail("model(images, training=True) gave the same outputs twice: the augmentation is not running "
                    "in training. Use the augmenter as a layer of the model, not augmenter(..., training=False).")
 
@@ -470,10 +492,12 @@ def _collect_choices(answer, inputs):
     return chosen
 
 
+# One answer per case, which the judge reads itself: its messages show a list of names from AUGMENTATIONS, and
+# name a misspelt one.
 @task("useful_augmentations", points=2,
       inputs=lambda rng: {"cases": [{"dataset": name} for name in USEFUL]},
-      collect=_collect_choices)
-def _(data, inputs):
+      collect=_collect_choices, answer=lambda inputs: Cases(inputs, ANY))
+def judge_useful_augmentations(data, inputs):
     for case, got in zip(inputs["cases"], data):
         dataset = case["dataset"]
         what = f"useful_augmentations({dataset!r})"

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from .. import Exercise, Fail, describe_model, expect_close, expect_number
+from .. import (ANY, Exercise, Fail, Flag, Integer, ListOf, Number, Record, Text, describe_model, expect_close,
+                expect_number)
+from ._common import MODEL
 
 EXERCISE = Exercise("11_transfer_learning", "Transfer learning and fine-tuning")
 task = EXERCISE.task
@@ -33,6 +35,22 @@ def _seed_inputs(rng):
     return {"seed": int(rng.integers(1_000_000)), "n_classes": int(rng.integers(3, 8))}
 
 
+# A described layer as the judges read it: a nested base lists its own layers. "params" is None until built.
+INNER_LAYER = Record({"class": Text(), "name": Text(), "trainable": Flag(), "params": ANY}, extra=True)
+LAYER = Record({"class": Text(), "name": Text(), "trainable": Flag(), "params": ANY},
+               optional={"layers": ListOf(INNER_LAYER)}, extra=True)
+# A described model; the counts are there once it is built, the optimizer once it is compiled.
+TRANSFER_MODEL = Record({**MODEL.fields, "layers": ListOf(LAYER)},
+                        optional={"params": Integer(), "trainable_params": Integer(), "non_trainable_params": Integer(),
+                                  "optimizer": Record({"class": Text(), "learning_rate": Number()})},
+                        extra=True)
+
+
+def _count(value) -> int:
+    """A parameter count from a described model or layer as an int; None (not built) counts as 0."""
+    return 0 if value is None else int(expect_number(value, "a parameter count"))
+
+
 def _base_layers(described):
     """The base's layers inside a described model: nested as one layer, or flat."""
     nested = [layer for layer in described["layers"] if layer.get("layers")]
@@ -49,16 +67,21 @@ def _base_layers(described):
 # --------------------------------------------------------------------------------------------------------
 
 
-@task("freeze", points=2, inputs=_seed_inputs,
-      collect=lambda answer, inputs: describe_model(answer(make_base(inputs["seed"]))))
-def _(data, inputs):
+def _collect_freeze(answer, inputs):
+    return describe_model(answer(make_base(inputs["seed"])))
+
+
+@task("freeze", points=2, inputs=_seed_inputs, collect=_collect_freeze, answer=TRANSFER_MODEL)
+def judge_freeze(data, inputs):
     if data.get("params") is None:
         raise Fail("freeze(base) should return the base model it froze")
-    if data["trainable_params"] != 0:
+    trainable = _count(data.get("trainable_params"))
+    if trainable != 0:
         still = [layer["name"] for layer in data["layers"] if layer["trainable"] and layer.get("params")]
-        raise Fail(f"{data['trainable_params']:,} parameters are still trainable (layers {still}): set "
+        raise Fail(f"{trainable:,} parameters are still trainable (layers {still}): set "
                    f"`trainable = False` on every layer, or once on the whole base")
-    if data["non_trainable_params"] != data["params"] or [layer["name"] for layer in data["layers"]] != BASE_LAYERS:
+    if (_count(data.get("non_trainable_params")) != _count(data["params"])
+            or [layer["name"] for layer in data["layers"]] != BASE_LAYERS):
         raise Fail("freeze(base) should return the same base, frozen, not a new or changed model")
 
 
@@ -69,23 +92,24 @@ def _collect_transfer(answer, inputs):
     return describe_model(answer(base, inputs["n_classes"]))
 
 
-@task("transfer_model", points=3, inputs=_seed_inputs, collect=_collect_transfer)
-def _(data, inputs):
+@task("transfer_model", points=3, inputs=_seed_inputs, collect=_collect_transfer, answer=TRANSFER_MODEL)
+def judge_transfer_model(data, inputs):
     n = inputs["n_classes"]
     if data.get("output_shape") != [None, n]:
         raise Fail(f"the model's output shape is {data.get('output_shape')}, expected [None, {n}]: one "
                    f"probability per class of the new task")
     base, head = _base_layers(data)
     if not head or head[-1]["class"] != "Dense" or head[-1].get("activation") != "softmax":
-        last = head[-1] if head else base[-1]
+        last = head[-1] if head else base[-1] if base else {"class": "nothing"}
         raise Fail(f"the last layer is a {last['class']} with activation {last.get('activation')!r}; the new head "
                    f"ends in Dense({n}, activation='softmax')")
-    head_params = sum(layer.get("params") or 0 for layer in head)
-    if data.get("trainable_params") != head_params and any(layer["trainable"] and layer.get("params") for layer in base):
+    head_params = sum(_count(layer.get("params")) for layer in head)
+    trainable = _count(data.get("trainable_params"))
+    if trainable != head_params and any(layer["trainable"] and layer.get("params") for layer in base):
         raise Fail("some of the base's layers are trainable again: the base must stay frozen while the new head "
                    "learns, or its large early gradients wreck the pretrained features")
-    if data.get("trainable_params") != head_params:
-        raise Fail(f"{data.get('trainable_params'):,} parameters are trainable, but the new head has "
+    if trainable != head_params:
+        raise Fail(f"{trainable:,} parameters are trainable, but the new head has "
                    f"{head_params:,}: only the head should train")
     if not data.get("compiled"):
         raise Fail("the model is not compiled: call compile(...) before returning it")
@@ -111,8 +135,8 @@ def _collect_unfreeze(answer, inputs):
     return describe_model(answer(model, inputs["n_layers"], inputs["learning_rate"]))
 
 
-@task("unfreeze_top", points=3, inputs=_unfreeze_inputs, collect=_collect_unfreeze)
-def _(data, inputs):
+@task("unfreeze_top", points=3, inputs=_unfreeze_inputs, collect=_collect_unfreeze, answer=TRANSFER_MODEL)
+def judge_unfreeze_top(data, inputs):
     n, rate = inputs["n_layers"], inputs["learning_rate"]
     base, head = _base_layers(data)
     trainable = [layer["name"] for layer in base if layer["trainable"]]
@@ -129,10 +153,11 @@ def _(data, inputs):
     if not all(layer["trainable"] for layer in head):
         raise Fail("the head must stay trainable while the top of the base is fine-tuned")
     nested = [layer for layer in data["layers"] if layer.get("layers")]
-    expected = sum(layer.get("params") or 0 for layer in base if layer["name"] in wanted) + \
-        sum(layer.get("params") or 0 for layer in head)
-    if (nested and not nested[0]["trainable"]) or data.get("trainable_params") != expected:
-        raise Fail(f"{data.get('trainable_params'):,} parameters train, expected {expected:,}: the layers say "
+    expected = sum(_count(layer.get("params")) for layer in base if layer["name"] in wanted) + \
+        sum(_count(layer.get("params")) for layer in head)
+    trained = _count(data.get("trainable_params"))
+    if (nested and not nested[0]["trainable"]) or trained != expected:
+        raise Fail(f"{trained:,} parameters train, expected {expected:,}: the layers say "
                    f"trainable, but the base around them is still frozen. Unfreezing a layer inside a frozen "
                    f"model needs `base.trainable = True` first.")
     if not data.get("compiled") or "optimizer" not in data:
@@ -153,8 +178,8 @@ def _fraction_inputs(rng):
     return {"param_counts": params.tolist(), "trainable_flags": flags.tolist()}
 
 
-@task("trainable_fraction", points=1, inputs=_fraction_inputs)
-def _(data, inputs):
+@task("trainable_fraction", points=1, inputs=_fraction_inputs, answer=Number())
+def judge_trainable_fraction(data, inputs):
     params = np.asarray(inputs["param_counts"], dtype=float)
     flags = np.asarray(inputs["trainable_flags"], dtype=bool)
     got = expect_number(data, "trainable_fraction(param_counts, trainable_flags)")

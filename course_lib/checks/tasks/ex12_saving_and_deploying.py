@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import Exercise, Fail, describe_model, expect_array, expect_number, to_plain
+from .. import (ANY, Array, Cases, Either, Exercise, Fail, Flag, Integer, Items, ListOf, Number, Record, Text,
+                describe_model, expect_array, expect_number, to_plain)
+from ._common import MODEL, distinct_sizes, forgot_return
 
 EXERCISE = Exercise("12_saving_and_deploying", "Saving and deploying models")
 task = EXERCISE.task
@@ -62,7 +64,7 @@ def _expect_model(value, function):
 
     if not isinstance(value, keras.Model):
         raise Fail(f"{function} should return a keras.Model, got "
-                   + ("None: did you forget to `return` it?" if value is None
+                   + (f"None{forgot_return(value, 'it')}" if value is None
                       else f"a {type(value).__module__}.{type(value).__qualname__}"))
     return value
 
@@ -72,6 +74,13 @@ def _comparison(original, returned, X):
     if want.shape != got.shape:
         return {"identical": False, "difference": None, "shapes": [list(want.shape), list(got.shape)]}
     return {"identical": bool(np.array_equal(want, got)), "difference": float(np.abs(want - got).max())}
+
+
+# What _comparison adds to an answer: "difference" is None, and "shapes" says why, when the outputs' shapes differ.
+COMPARISON = {"identical": Flag(), "difference": ANY}
+SHAPES = {"shapes": Items(ListOf(Integer()), ListOf(Integer()), names=("the original's", "the returned model's"))}
+# Where a task wrote its files: paths relative to `folder`, and to the current folder.
+FILES = {"files": ListOf(Text()), "outside": ListOf(Text())}
 
 
 def _judge_files(data, want, function, save_call):
@@ -111,10 +120,12 @@ def _judge_predictions(data, function, how):
     if data.get("identical"):
         return
     if data.get("difference") is None:
-        raise Fail(f"the model from {function} gives outputs of shape {data['shapes'][1]}, the original "
-                   f"{data['shapes'][0]}: it is not the same network.")
+        original, returned = data.get("shapes") or (None, None)
+        raise Fail(f"the model from {function} gives outputs of shape {returned}, the original "
+                   f"{original}: it is not the same network.")
+    difference = expect_number(data["difference"], "the largest difference of the outputs", finite=False)
     raise Fail(f"the model from {function} predicts differently from the original (by up to "
-               f"{data['difference']:.3g}). The same weights and the same code give bitwise identical outputs, so "
+               f"{difference:.3g}). The same weights and the same code give bitwise identical outputs, so "
                f"something was lost on the way: {how}")
 
 
@@ -158,8 +169,13 @@ def _collect_save_and_reload(answer, inputs):
             "model": describe_model(returned), **_comparison(model, returned, inputs["X"])}
 
 
-@task("save_and_reload", points=2, inputs=_dense_inputs, collect=_collect_save_and_reload)
-def _(data, inputs):
+RELOADED = Record({**MODEL.fields}, optional={"optimizer": Record({"class": Text(), "learning_rate": Number()})},
+                  extra=True)
+
+
+@task("save_and_reload", points=2, inputs=_dense_inputs, collect=_collect_save_and_reload,
+      answer=Record({**FILES, "same_object": Flag(), "model": RELOADED, **COMPARISON}, optional=SHAPES))
+def judge_save_and_reload(data, inputs):
     name, function = inputs["name"], "save_and_reload(model, folder)"
     want = f"{name}.keras"
     _judge_files(data, want, function, f"model.save(folder / f\"{{model.name}}.keras\") writes {want}")
@@ -172,8 +188,8 @@ def _(data, inputs):
         raise Fail(f"the model from {function} is not compiled, but a .keras file keeps the compile settings: load "
                    f"it with keras.models.load_model(path) as it is (without compile=False).")
     optimizer = model.get("optimizer") or {}
-    if optimizer.get("class") != "Adam" or not np.isclose(optimizer.get("learning_rate", 0.0),
-                                                          inputs["learning_rate"], rtol=1e-5):
+    rate = expect_number(optimizer.get("learning_rate", 0.0), "the optimizer's learning rate", finite=False)
+    if optimizer.get("class") != "Adam" or not np.isclose(rate, inputs["learning_rate"], rtol=1e-5):
         raise Fail(f"the model from {function} has the optimizer {optimizer.get('class')} with learning rate "
                    f"{optimizer.get('learning_rate')}; the original was compiled with Adam at "
                    f"{inputs['learning_rate']:g}, and the .keras file keeps it: load the file as it is.")
@@ -228,8 +244,10 @@ def _collect_restore_weights(answer, inputs):
             "from_build": origin is not None, "unchanged": bool(unchanged), **_comparison(model, returned, inputs["X"])}
 
 
-@task("restore_weights", points=2, inputs=_cnn_inputs, collect=_collect_restore_weights)
-def _(data, inputs):
+@task("restore_weights", points=2, inputs=_cnn_inputs, collect=_collect_restore_weights,
+      answer=Record({**FILES, "same_object": Flag(), "builds": Integer(), "from_build": Flag(), "unchanged": Flag(),
+                     **COMPARISON}, optional=SHAPES))
+def judge_restore_weights(data, inputs):
     name, function = inputs["name"], "restore_weights(model, build_model, folder)"
     want = f"{name}.weights.h5"
     _judge_files(data, want, function, f"model.save_weights(folder / f\"{{model.name}}.weights.h5\") writes {want}")
@@ -317,18 +335,27 @@ def _collect_standardize(answer, inputs):
     return data
 
 
-@task("Standardize", points=2, inputs=_standardize_inputs, collect=_collect_standardize)
-def _(data, inputs):
+# The collect stops at the first step that fails, so only the first two keys are always there; the judge reads the
+# others in the same order, with .get: a missing error reads as none, a missing name, mean or std fails. "keys" is
+# None when get_config gave no dict, each error None when its step worked; the reloaded mean and std keep their shape.
+STANDARDIZE = Record({"own_get_config": Flag(), "registered": Text()},
+                     optional={"config_type": Text(), "keys": ANY, "json_error": ANY, "save_error": ANY,
+                               "load_error": ANY, "loaded_class": Text(), "loaded_name": Text(), "mean": Array(),
+                               "std": Array(), **COMPARISON, **SHAPES})
+
+
+@task("Standardize", points=2, inputs=_standardize_inputs, collect=_collect_standardize, answer=STANDARDIZE)
+def judge_standardize(data, inputs):
     if not data["own_get_config"]:
         raise Fail("Standardize has no get_config method of its own. Keras cannot guess how to remake the layer "
                    "(its arguments are NumPy arrays), so define get_config(self) returning a dict of them.")
-    if ">" not in str(data["registered"]):
+    if ">" not in data["registered"]:
         raise Fail("Standardize is not registered, so load_model will not find the class: keep the line "
                    "@keras.saving.register_keras_serializable(package=\"exercises\") right above `class Standardize`.")
-    if data["keys"] is None:
-        raise Fail(f"get_config returned a {data['config_type']}; it should return a dict: "
+    keys = data.get("keys")
+    if type(keys) is not list:
+        raise Fail(f"get_config returned a {data.get('config_type')}; it should return a dict: "
                    f"{{**super().get_config(), \"mean\": ..., \"std\": ...}}.")
-    keys = data["keys"]
     missing = [key for key in ("mean", "std") if key not in keys]
     if missing:
         raise Fail(f"the dict from get_config has the keys {keys} but not {' or '.join(map(repr, missing))}. Loading "
@@ -337,18 +364,18 @@ def _(data, inputs):
         raise Fail(f"the dict from get_config has only the keys {keys}: the layer's name, dtype and trainable flag "
                    f"are missing, so the reloaded layer loses them. Start from the base class's config: "
                    f"{{**super().get_config(), \"mean\": ..., \"std\": ...}}.")
-    if data["json_error"]:
+    if data.get("json_error"):
         raise Fail(f"the dict from get_config cannot be written as JSON ({data['json_error']}): config.json holds "
                    f"plain values only. Turn the NumPy arrays into lists with self.mean.tolist().")
-    if data["save_error"]:
+    if data.get("save_error"):
         raise Fail(f"saving a model with a Standardize layer failed: {data['save_error']}")
-    if data["load_error"]:
+    if data.get("load_error"):
         raise Fail(f"saving worked, but loading it back failed: {data['load_error']}")
-    if data["loaded_name"] != inputs["layer_name"]:
-        raise Fail(f"the reloaded layer is called {data['loaded_name']!r}, the saved one {inputs['layer_name']!r}: "
+    if data.get("loaded_name") != inputs["layer_name"]:
+        raise Fail(f"the reloaded layer is called {data.get('loaded_name')!r}, the saved one {inputs['layer_name']!r}: "
                    f"start get_config from super().get_config(), which holds the name.")
     for key in ("mean", "std"):
-        got = expect_array(data[key], f"the reloaded layer's {key}", finite=False)
+        got = expect_array(data.get(key), f"the reloaded layer's {key}", finite=False)
         if got.shape != inputs[key].shape or not np.allclose(got, inputs[key], rtol=1e-6):
             raise Fail(f"the reloaded layer has {key} = {got.tolist()}, the saved one {inputs[key].tolist()}: "
                        f"get_config should return self.{key} under the key {key!r}.")
@@ -399,7 +426,7 @@ def _preprocess_reference(image, metadata, *, gray_weights=LUMA, invert=None):
 
 
 def _metadata(rng, channels, invert):
-    height, width = (int(n) for n in rng.choice(np.arange(6, 17), size=2, replace=False))  # never square
+    height, width = distinct_sizes(rng, 2, 6, 17)  # never square
     n_classes = int(rng.integers(3, 11))
     return {"name": f"{'gray' if channels == 1 else 'color'}_model", "version": int(rng.integers(1, 5)),
             "classes": [str(k) for k in range(n_classes)],
@@ -441,8 +468,10 @@ def _collect_preprocess(answer, inputs):
             for number, case in enumerate(inputs["cases"], start=1)]
 
 
-@task("preprocess", points=3, inputs=_preprocess_inputs, collect=_collect_preprocess)
-def _(data, inputs):
+# Arrays of any shape: the judge's own message for a wrong shape names the slip (a lost channel axis, ...).
+@task("preprocess", points=3, inputs=_preprocess_inputs, collect=_collect_preprocess,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_preprocess(data, inputs):
     for case, got in zip(inputs["cases"], data):
         image, metadata = case["image"], case["metadata"]
         height, width, channels = metadata["input_shape"]
@@ -520,15 +549,18 @@ def _collect_predict(answer, inputs):
             for number, case in enumerate(inputs["cases"], start=1)]
 
 
-@task("predict_labels", points=1, inputs=_predict_inputs, collect=_collect_predict)
-def _(data, inputs):
+# One answer per case, which the judge reads itself: its messages name the (label, probability) pairs it expects,
+# a class index given as a label, and a count of items that shows argmax(axis=0).
+@task("predict_labels", points=1, inputs=_predict_inputs, collect=_collect_predict,
+      answer=lambda inputs: Cases(inputs, ANY))
+def judge_predict_labels(data, inputs):
     for case, got in zip(inputs["cases"], data):
         probabilities, names = case["probabilities"].astype(np.float64), case["class_names"]
         n_rows, n_classes = probabilities.shape
         what = f"predict_labels(probabilities, class_names) for probabilities of shape {probabilities.shape}"
         if type(got) is not list:
             raise Fail(f"{what} should return a list of (label, probability) pairs, one per row; got "
-                       f"{'None: did you forget to `return` it?' if got is None else 'a ' + type(got).__name__}.")
+                       f"{'None' + forgot_return(got, 'it') if got is None else 'a ' + type(got).__name__}.")
         if len(got) != n_rows:
             hint = (": one pair per row (per image). Take the argmax of each row, probabilities.argmax(axis=1); "
                     "axis=0 runs down the columns." if len(got) == n_classes else ": one pair per row (per image).")
@@ -602,8 +634,13 @@ def _numbers(text):
     return {int(n) for n in re.findall(r"\d+", text)}
 
 
-@task("check_compatible", points=2, inputs=_compatible_inputs, collect=_collect_compatible)
-def _(data, inputs):
+# Per case: the error's class name and message, or what came back ("raised" is then None).
+OUTCOME = Either(Record({"raised": Text(), "message": Text()}), Record({"raised": ANY, "returned": Text()}))
+
+
+@task("check_compatible", points=2, inputs=_compatible_inputs, collect=_collect_compatible,
+      answer=lambda inputs: Cases(inputs, OUTCOME))
+def judge_check_compatible(data, inputs):
     pairs = sorted(zip(inputs["cases"], data), key=lambda pair: pair[0]["kind"] != "match")  # the match first:
     for case, got in pairs:                                                    # it shows the tuple/list slip
         shape, k, metadata = case["model_shape"], case["model_classes"], case["metadata"]

@@ -2,21 +2,17 @@
 
 import numpy as np
 
-from .. import Exercise, Fail, call_each_case, expect_array, expect_close, expect_number
+from .. import Array, Cases, Exercise, Fail, Items, Number, call_each_case, expect_array, expect_close, expect_number
+from ._common import reference_softmax
 
 EXERCISE = Exercise("13_ensembles", "Ensembles")
 task = EXERCISE.task
 
 
-def _softmax(logits):
-    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
-
-
 def _member_probabilities(rng, y, num_members, num_classes, signal):
     """``num_members`` arrays (n, k) of probabilities: each member leans towards ``y``, with its own noise."""
     one_hot = np.eye(num_classes)[y]
-    return [_softmax(signal * one_hot + rng.normal(scale=1.0, size=one_hot.shape)) for _ in range(num_members)]
+    return [reference_softmax(signal * one_hot + rng.normal(scale=1.0, size=one_hot.shape)) for _ in range(num_members)]
 
 
 def _counts(member_labels, num_classes):
@@ -54,8 +50,9 @@ def _average_inputs(rng):
     return {"member_probs": _member_probabilities(rng, y, num_members, k, signal=1.5)}
 
 
-@task("average_probabilities", points=1, inputs=_average_inputs)
-def _(data, inputs):
+# An array of any shape: the judge's own message for a wrong shape names the axis that was averaged.
+@task("average_probabilities", points=1, inputs=_average_inputs, answer=Array())
+def judge_average_probabilities(data, inputs):
     stack = np.stack(inputs["member_probs"])            # (m, n, k)
     m, n, k = stack.shape
     what = f"average_probabilities(member_probs) for {m} members, {n} examples and {k} classes"
@@ -105,8 +102,10 @@ def _vote_inputs(rng):
                       _vote_case(rng, 5, int(rng.integers(6, 10)), int(rng.integers(20, 31)), five)]}
 
 
-@task("majority_vote", points=2, inputs=_vote_inputs, collect=call_each_case)
-def _(data, inputs):
+# Arrays of any shape: the judge's own message for a wrong shape names one label per member, or vote counts.
+@task("majority_vote", points=2, inputs=_vote_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Array()))
+def judge_majority_vote(data, inputs):
     for case, got in zip(inputs["cases"], data):
         labels, k = case["member_labels"], case["num_classes"]
         m, n = labels.shape
@@ -152,8 +151,10 @@ def _accuracy_inputs(rng):
             return {"member_probs": probs, "y": y}
 
 
-@task("member_and_ensemble_accuracy", points=2, inputs=_accuracy_inputs)
-def _(data, inputs):
+# The member accuracies of any shape: the judge's own message for a wrong shape names one value per example.
+@task("member_and_ensemble_accuracy", points=2, inputs=_accuracy_inputs,
+      answer=Items(Array(), Number(), names=("member_accuracies", "ensemble_accuracy")))
+def judge_member_and_ensemble_accuracy(data, inputs):
     probs, y = inputs["member_probs"], inputs["y"]
     stack = np.stack(probs)
     m, n, k = stack.shape
@@ -161,9 +162,6 @@ def _(data, inputs):
     ensemble = float(np.mean(stack.mean(axis=0).argmax(axis=1) == y))
     vote = float(np.mean(_vote(stack.argmax(axis=2), k) == y))
     what = "member_and_ensemble_accuracy(member_probs, y)"
-    if type(data) is not list or len(data) != 2:
-        raise Fail(f"{what} should return a pair (member_accuracies, ensemble_accuracy): an array of {m} "
-                   f"accuracies and one number.")
     got_members = expect_array(data[0], f"the member accuracies of {what}")
     if got_members.shape != (m,):
         hint = ""
@@ -198,8 +196,9 @@ def _disagreement_inputs(rng):
     return {"member_labels": np.where(right, y, rng.integers(0, k, size=(num_members, n)))}
 
 
-@task("disagreement_matrix", points=2, inputs=_disagreement_inputs)
-def _(data, inputs):
+# An array of any shape: the judge's own message for a wrong shape names a comparison of examples.
+@task("disagreement_matrix", points=2, inputs=_disagreement_inputs, answer=Array())
+def judge_disagreement_matrix(data, inputs):
     labels = inputs["member_labels"]
     m, n = labels.shape
     differ = labels[:, None, :] != labels[None, :, :]      # (m, m, n)
@@ -240,8 +239,8 @@ def _size_inputs(rng):
             return {"val_accuracy": [float(a) for a in accuracy], "tolerance": tolerance}
 
 
-@task("choose_ensemble_size", points=1, inputs=_size_inputs)
-def _(data, inputs):
+@task("choose_ensemble_size", points=1, inputs=_size_inputs, answer=Number())
+def judge_choose_ensemble_size(data, inputs):
     accuracy, tolerance = np.array(inputs["val_accuracy"]), inputs["tolerance"]
     best = accuracy.max()
     answer = int(np.argmax(accuracy >= best - tolerance)) + 1
