@@ -1,22 +1,26 @@
 """Run untrusted notebook code in a Jupyter kernel that cannot take the grader, or the machine, with it.
 
-Without containers this is what a plain user process can do:
-
-- the kernel starts through :func:`main`, which caps its data memory (``RLIMIT_DATA``, so a memory bomb
-  gets a ``MemoryError`` instead of the machine), the size of files it writes, and core dumps, then
-  ``exec``'s the real kernel;
-- the kernel runs in its own session and temporary directory, with ``HOME`` pointing there too;
+- With ``sandbox=True`` (the default) every kernel runs inside bubblewrap namespaces
+  (:mod:`course_lib.grading.sandbox`): no network, its own processes only, a read-only view of Python and
+  the course package, size-limited tmpfs to write to, an unprivileged uid and a cap on its processes. It
+  talks to the grader over Unix sockets and is interrupted by message, since signals do not cross in;
+  stopping it means killing ``bwrap``, which takes every process inside with it. A cell after which the
+  sandbox holds as many processes and threads as it may is reported as such and its sandbox stopped.
+- The kernel starts through :func:`main`, which caps its data memory (``RLIMIT_DATA``, so a memory bomb
+  gets a ``MemoryError`` instead of the machine), the size of files it writes, core dumps and, in the
+  sandbox, its processes, switches to the sandbox's uid, then ``exec``'s the real kernel;
 - every cell runs under a time limit and the notebook under a total one; a cell that overruns, also one
   that swallows ``KeyboardInterrupt`` or ignores ``SIGINT``, has its kernel killed;
 - when a kernel dies or is killed, a fresh one replays the cells that had worked and execution goes on
   after the culprit, so one bad cell costs only what depended on it;
 - the grading process is a *child subreaper*: processes a learner starts and detaches (``setsid``, double
-  ``fork``) are re-parented to it and killed with the rest when that notebook's grading ends;
+  ``fork``) are re-parented to it and killed with the rest when that notebook's grading ends (what keeps
+  ``sandbox=False`` grading, as the grader's own user, tidy);
 - only error messages and grader answers are kept from the kernel's output, so tens of megabytes of prints
   or images never accumulate.
 
-Run as ``python -m course_lib.grading.kernel --memory-mb 2048 -- <kernel command>`` (what :class:`SandboxKernelManager`
-does).
+Run as ``python -m course_lib.grading.kernel --memory-mb 2048 [--max-processes 256 --uid U] -- <kernel
+command>`` (what :class:`SandboxKernelManager` does).
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .sandbox import DEFAULT_MAX_PROCESSES, Sandbox, become, kernel_environment, tasks_below
 
 __all__ = ["Step", "StepOutcome", "execute_steps", "kill_descendants", "become_subreaper"]
 
@@ -103,23 +110,29 @@ def kill_descendants(pid: int | None = None, *, rounds: int = 5) -> int:
 # The kernel launcher
 
 
-def _limit(memory_mb: int, file_mb: int) -> None:
+def _limit(memory_mb: int, file_mb: int, max_processes: int | None = None) -> None:
     memory = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 2**20, file_mb * 2**20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if max_processes is not None:  # counts the uid's threads too; root ignores it, hence --uid
+        resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m course_lib.grading.kernel")
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--file-mb", type=int, default=200)
+    parser.add_argument("--max-processes", type=int, help="RLIMIT_NPROC: processes and threads of this user")
+    parser.add_argument("--uid", type=int, help="switch to this uid (and gid) after setting the limits")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no kernel command given")
-    _limit(args.memory_mb, args.file_mb)
+    _limit(args.memory_mb, args.file_mb, args.max_processes)
+    if args.uid is not None:
+        become(args.uid)
     os.execvp(command[0], command)
 
 
@@ -127,15 +140,63 @@ def _kernel_manager_class():
     from jupyter_client.manager import AsyncKernelManager
 
     class SandboxKernelManager(AsyncKernelManager):
-        """Starts the kernel through :func:`main`, under memory and file-size limits."""
+        """Starts the kernel through :func:`main`, under limits, and inside ``sandbox`` when there is one."""
 
         memory_mb = 2048
+        max_processes = DEFAULT_MAX_PROCESSES
+        sandbox = None  # a course_lib.grading.sandbox.Sandbox
+
+        def use_sandbox(self, sandbox) -> None:
+            """Talk over Unix sockets in the sandbox's IPC folder, interrupt by message, launch inside it."""
+            self.sandbox = sandbox
+            self.transport = "ipc"
+            self.connection_file = str(sandbox.ipc / "kernel.json")
+            self.ip = str(sandbox.ipc / "kernel")
+            self.kernel_spec.interrupt_mode = "message"  # signals do not cross into the PID namespace
+
+        def write_connection_file(self, **kwargs):
+            super().write_connection_file(**kwargs)
+            if self.sandbox is not None:
+                self.sandbox.hand_over(self.connection_file)
 
         def format_kernel_cmd(self, extra_arguments=None):
             command = super().format_kernel_cmd(extra_arguments)
-            return [sys.executable, "-m", "course_lib.grading.kernel", "--memory-mb", str(self.memory_mb), "--", *command]
+            launcher = [sys.executable, "-m", "course_lib.grading.kernel", "--memory-mb", str(self.memory_mb)]
+            if self.sandbox is None:
+                return [*launcher, "--", *command]
+            launcher += ["--max-processes", str(self.max_processes)]
+            if self.sandbox.uid is not None:
+                launcher += ["--uid", str(self.sandbox.uid)]
+            return self.sandbox.wrap([*launcher, "--", *command])
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if self.sandbox is not None:
+                kw["env"] = kernel_environment(kw.get("env") or os.environ)
+                kw["cwd"] = str(self.sandbox.workdir)  # bwrap's own; the kernel's is set by --chdir
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        def at_process_limit(self) -> bool:
+            """Whether the sandbox holds as many processes and threads as RLIMIT_NPROC lets it (bwrap's included)."""
+            pid = getattr(self.provisioner, "pid", None)
+            return self.sandbox is not None and pid is not None and tasks_below(pid) >= self.max_processes
 
     return SandboxKernelManager
+
+
+def _stop_at_process_limit(manager, done: threading.Event, tripped: threading.Event, every=0.2) -> None:
+    """Kill ``bwrap`` (so the sandbox and all in it) as soon as it reaches its process limit; set ``tripped``.
+
+    A fork bomb's copies of the kernel spin until stopped: waiting for the cell's time limit would lend them
+    the machine's cores, and the other kernels' time, for that long.
+    """
+    while not done.wait(every):
+        if manager.at_process_limit():
+            tripped.set()
+            try:
+                os.kill(manager.provisioner.pid, signal.SIGKILL)
+            except (ProcessLookupError, AttributeError, TypeError):
+                pass
+            return
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -203,11 +264,15 @@ def _plain(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def execute_steps(steps, *, cwd, env=None, cell_timeout=60, notebook_timeout=600, memory_mb=2048,
-                  answer_mime="application/x-nn-course-answer", max_answer_chars=2_000_000, max_restarts=4,
-                  more_steps=None):
-    """Run ``steps`` in order in a sandboxed kernel; one :class:`StepOutcome` per step.
+def execute_steps(steps, *, workdir, env=None, cell_timeout=60, notebook_timeout=600, memory_mb=2048, sandbox=True,
+                  max_processes=DEFAULT_MAX_PROCESSES, answer_mime="application/x-nn-course-answer",
+                  max_answer_chars=2_000_000, max_restarts=4, more_steps=None):
+    """Run ``steps`` in order in a kernel; one :class:`StepOutcome` per step.
 
+    ``workdir`` is a private temporary folder the caller made and will delete. With ``sandbox=True`` each
+    kernel runs inside bubblewrap (:mod:`course_lib.grading.sandbox`) with at most ``max_processes``
+    processes and threads, its ``HOME``, ``TMPDIR`` and working folder on a tmpfs of its own; with
+    ``sandbox=False`` it runs as the grader's user in ``workdir/run``, with ``env`` as given.
     ``more_steps(outcomes)``, if given, is called once all steps ran and may return extra steps to run in
     the same kernel (the grader uses it to collect answers that were not collected yet).
     """
@@ -222,22 +287,34 @@ def execute_steps(steps, *, cwd, env=None, cell_timeout=60, notebook_timeout=600
     started = time.monotonic()
     next_step, restarts, asked_for_more = 0, 0, more_steps is None
 
+    workdir = Path(workdir).resolve()
+    cwd = workdir / "run"
+    if not sandbox:
+        cwd.mkdir(exist_ok=True)
+    too_many = (f"started more processes or threads than the grader allows each notebook ({max_processes}); "
+                f"its sandbox was stopped")
+
     def notebook(all_steps):
         return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(step.source) for step in all_steps])
 
     while True:
         nb = notebook(steps)
         manager = manager_class(kernel_name="python3")
-        manager.memory_mb = memory_mb
+        manager.memory_mb, manager.max_processes = memory_mb, max_processes
+        if sandbox:
+            manager.use_sandbox(Sandbox.create(workdir))  # a fresh uid and IPC folder for each start
         client = client_class(nb, km=manager, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=False,
                               kernel_name="python3", startup_timeout=60, iopub_timeout=5, shutdown_kernel="immediate",
-                              resources={"metadata": {"path": str(cwd)}})
-        crashed = False
+                              resources={"metadata": {"path": str(workdir if sandbox else cwd)}})
+        crashed, done, tripped = False, threading.Event(), threading.Event()
         try:
             launch = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # the learner's noise stays out
             if env is not None:
                 launch["env"] = env
             with client.setup_kernel(**launch):
+                if sandbox:
+                    threading.Thread(target=_stop_at_process_limit, args=(manager, done, tripped), daemon=True,
+                                     name="process-limit watch").start()
                 index = 0
                 while True:
                     if index == len(steps):
@@ -270,12 +347,19 @@ def execute_steps(steps, *, cwd, env=None, cell_timeout=60, notebook_timeout=600
                     except CellTimeoutError:
                         outcomes[index] = StepOutcome("timeout", time.monotonic() - tick,
                                                       f"did not finish within {client.timeout} s")
+                        if tripped.is_set() or manager.at_process_limit():
+                            outcomes[index] = StepOutcome("kernel_died", outcomes[index].seconds, too_many)
                         bad.add(index)
                         next_step, crashed = max(next_step, index + 1), True
                         break
                     except DeadKernelError:
                         outcomes[index] = StepOutcome("kernel_died", time.monotonic() - tick,
-                                                      "the kernel died while running it")
+                                                      too_many if tripped.is_set() else "the kernel died while running it")
+                        bad.add(index)
+                        next_step, crashed = max(next_step, index + 1), True
+                        break
+                    if tripped.is_set() or manager.at_process_limit():  # stop a fork bomb here, not in the next cell
+                        outcomes[index] = StepOutcome("kernel_died", time.monotonic() - tick, too_many)
                         bad.add(index)
                         next_step, crashed = max(next_step, index + 1), True
                         break
@@ -291,6 +375,7 @@ def execute_steps(steps, *, cwd, env=None, cell_timeout=60, notebook_timeout=600
                 outcomes[later] = StepOutcome("kernel_died", error=f"the kernel could not start: {error}"[:500])
             crashed = False
         finally:
+            done.set()
             kill_descendants()
         if not crashed:
             return outcomes
