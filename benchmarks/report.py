@@ -56,6 +56,14 @@ def markdown(results) -> str:
                       f"speed-up ×{grading['speedup_2_workers']}, target ≥ 1.8 {_mark(grading['met']['speedup'])}); "
                       f"overhead beyond executing the notebook {grading['overhead_median_s']} s median, "
                       f"{grading['overhead_max_s']} s at most (target ≤ 2 s {_mark(grading['met']['overhead'])})."]
+        sandbox = grading.get("sandbox") or {}
+        if "overhead_s" in sandbox:
+            lines += [f"The bubblewrap sandbox: {sandbox['per_submission_s_sandboxed']} s per submission with it, "
+                      f"{sandbox['per_submission_s_unsandboxed']} s without (1 worker, {sandbox['submissions']} "
+                      f"submissions), a cost of {sandbox['overhead_s']:+} s each (target ≤ 0.3 s "
+                      f"{_mark(sandbox['met'])})."]
+        elif sandbox.get("skipped"):
+            lines += [f"The sandbox's cost was not measured: {sandbox['skipped']}"]
     return "\n".join(lines)
 
 

@@ -22,8 +22,11 @@ def test_quick_benchmark_writes_every_section(tmp_path):
     digits = {row["model"]: row for row in sections["digits"]["rows"]}
     assert digits["NumPy network (from scratch)"]["accuracy_mean"] > 0.9
     assert sections["grading"]["submissions"] == 4
+    sandbox = sections["grading"]["sandbox"]
+    assert sandbox["per_submission_s_sandboxed"] > 0 and sandbox["per_submission_s_unsandboxed"] > 0
     table = (tmp_path / "results.md").read_text()
     assert "| notebooks/01_neurons.ipynb |" in table and "`import course_lib`" in table
+    assert "The bubblewrap sandbox:" in table
     assert (tmp_path / "notebook_times.png").read_bytes()[:4] == b"\x89PNG"
 
 

@@ -267,7 +267,7 @@ def _forged_emit(exercise, names, seed, token):
     for name in ex.tasks:
         task = ex[name]
         example = task.answer_spec(task.inputs(np.random.default_rng(seed))).example()
-        for answer in ({"status": "passed", "points": task.points}, {"status": "answered", "data": example}):
+        for answer in ({"status": "answered", "data": example}, {"status": "passed", "points": task.points}):
             payload = json.dumps({"token": token, "task": name, "answer": answer})
             publish_display_data({_checks.ANSWER_MIME: payload, "text/plain": ""})
 
