@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import cli
+from course_lib.grading import cli, sandbox
 from course_lib.grading import pipeline as grading
 from course_lib.grading.gradebook import CSV_COLUMNS, STATUSES, Gradebook
 
@@ -23,7 +23,9 @@ SUBMISSIONS = FILES / "submissions"
 EXERCISE = "01_neurons"
 HOSTILE_NAMES = ["; rm -rf ~", "<img src=x onerror=alert(1)>", "-rf", "=HYPERLINK(\"http:\")", "Zoë 😀 o'brien",
                  "a\nnewline", "-- --help"]
-OPTIONS = {"workers": 2, "cell_timeout": 10, "notebook_timeout": 120, "memory_mb": 1024}
+# Graded in the sandbox wherever bubblewrap works, and always in CI (CI=true), where its absence is a failure.
+SANDBOX = sandbox.unavailable_reason() is None or os.environ.get("CI", "").lower() in ("1", "true", "yes")
+OPTIONS = {"workers": 2, "cell_timeout": 10, "notebook_timeout": 120, "memory_mb": 1024, "sandbox": SANDBOX}
 
 # learner -> (score, status, {task: (status, words its message must contain)})
 EXPECTED = {
@@ -223,7 +225,7 @@ def test_killed_grader_loses_nothing_and_resumes_without_duplicates(tmp_path):
     submissions = _class(tmp_path, ["solved", "blank", "loop_in_cell", "stderr_warnings"])
     out = tmp_path / "out"
     command = [sys.executable, "-m", "course_lib.grade", str(submissions), "--output", str(out), "--workers", "1",
-               "--cell-timeout", "10", "--quiet"]
+               "--cell-timeout", "10", "--quiet", *([] if SANDBOX else ["--no-sandbox"])]
     process = subprocess.Popen(command, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (out / "results.json").is_file():
@@ -294,3 +296,28 @@ def test_forged_answers_score_zero_in_every_exercise(tmp_path):
     for record in records:
         assert record["score"] == 0, [(task["task"], task["status"], task["message"]) for task in record["tasks"]]
         assert all(task["status"] != "passed" and task["message"] for task in record["tasks"]), record["tasks"]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Without bubblewrap: a clear stop, or an explicit --no-sandbox with a warning
+
+
+def test_missing_bubblewrap_stops_with_how_to_install_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "bubblewrap (bwrap) is not installed: install it "
+                                                               "with `sudo apt-get install bubblewrap`")
+    submissions = _class(tmp_path, ["solved"])
+    assert cli.main([str(submissions), "--output", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert "sudo apt-get install bubblewrap" in error and "--no-sandbox" in error
+    assert not (tmp_path / "out").exists()  # nothing graded, nothing written
+
+
+def test_no_sandbox_grades_with_a_warning_in_the_summary(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "bubblewrap (bwrap) is not installed")
+    submissions = _class(tmp_path, ["solved"])
+    out = tmp_path / "out"
+    assert cli.main([str(submissions), "--output", str(out), "--workers", "1", "--no-sandbox"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("WITHOUT the sandbox") == 2  # at the start and in the run's summary
+    record = json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"][0]
+    assert (record["score"], record["sandboxed"]) == (11, False)
