@@ -294,6 +294,7 @@ def test_forged_answers_score_zero_in_every_exercise(tmp_path):
     records = grading.grade(tmp_path / "submissions", tmp_path / "out", **dict(OPTIONS, notebook_timeout=300))
     assert len(records) == len(exercises) == 13
     for record in records:
+        assert (record["status"], record["notes"]) == ("ok", []), record  # the forger's kernel really ran
         assert record["score"] == 0, [(task["task"], task["status"], task["message"]) for task in record["tasks"]]
         assert all(task["status"] != "passed" and task["message"] for task in record["tasks"]), record["tasks"]
 

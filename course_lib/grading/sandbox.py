@@ -232,13 +232,15 @@ class Sandbox:
             options += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
         for name in ("passwd", "group", "hosts", "nsswitch.conf"):
             options += ["--ro-bind", str(self.workdir / "etc" / name), f"/etc/{name}"]
-        for path in _read_only_paths():
-            options += [*parents(path), "--ro-bind", str(path), str(path)]
+        # The tmpfs first: the read-only paths and the IPC folder may lie under the host's /tmp (a checkout
+        # in /tmp, say), and a tmpfs mounted after them would hide them.
         options += ["--proc", "/proc", "--dev", "/dev",
                     "--perms", "01777", "--size", str(self.shm_mb * 2**20), "--tmpfs", "/dev/shm",
                     "--perms", "01777", "--size", str(self.tmp_mb * 2**20), "--tmpfs", TMP,
                     "--perms", "0777", "--dir", HOME, "--perms", "0777", "--dir", RUN]
         made.update({TMP, HOME, RUN})
+        for path in _read_only_paths():
+            options += [*parents(path), "--ro-bind", str(path), str(path)]
         options += [*parents(self.ipc), "--bind", str(self.ipc), str(self.ipc)]  # last: it may lie under /tmp
         options += ["--remount-ro", "/"]  # the folders bwrap made are the user's own in a user namespace
         options += ["--unsetenv", "JPY_PARENT_PID", "--chdir", RUN, "--", *command]
