@@ -20,15 +20,14 @@ some points, and four pieces that never trust the learner's objects:
 
 In a notebook, ``check = checker("02_numpy_forward_pass")`` then ``check("dense_forward")`` runs all three
 with fresh random inputs and shows the verdict. The answer goes through a JSON round trip even then, so a
-learner sees exactly the verdict the grader will give. The grader
-(:mod:`course_lib.grading`) runs :func:`emit_answers` in the learner's kernel and :func:`judge_answer` in
-its own process.
+learner sees exactly the verdict the grader will give. The grader runs :func:`emit_answers` in the
+learner's kernel and :func:`judge_answer` in its own process.
 
 The modules, each of one concern: :mod:`.plain` (plain data and the ``expect_*`` helpers), :mod:`.answers`
 (answer structures), :mod:`.registry` (tasks and exercises), :mod:`.models` (Keras models as data),
 :mod:`.running` (collect, judge, :class:`Result`), :mod:`.notebook` (the learner's ``check``),
 :mod:`.progress` (the learner's record), :mod:`.exercises` (exercise notebooks made from solutions) and
-:mod:`.tasks` (one module per exercise notebook). Nothing here imports :mod:`course_lib.grading`.
+:mod:`.tasks` (one module per exercise notebook). Nothing here imports the grader.
 """
 
 from __future__ import annotations
