@@ -7,14 +7,12 @@ learner reads stays in the task module, next to the judge that gives it.
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
-from ..answers import Record, ListOf, ANY
-from ..plain import Fail
+from ..answers import ANY, ListOf, Record
 
-__all__ = ["MODEL", "candidates", "compiled_layers", "digits", "distinct_sizes", "expect_optimizer", "forgot_return",
+__all__ = ["MODEL", "candidates", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
            "reference_relu", "reference_softmax", "shape_text", "type_name"]
 
 
@@ -97,15 +95,3 @@ MODEL = Record({"class": ANY, "layers": ListOf(Record({"class": ANY, "name": ANY
 def compiled_layers(model: dict) -> list[dict]:
     """The layers of a described model without its ``InputLayer`` (functional models list one)."""
     return [layer for layer in model["layers"] if layer.get("class") != "InputLayer"]
-
-
-def expect_optimizer(model: dict, what: str, *, name: str = "Adam", learning_rate: float, rel_tol=1e-4) -> None:
-    """:class:`Fail` unless the described model was compiled with ``keras.optimizers.<name>(learning_rate=…)``."""
-    optimizer = model.get("optimizer") or {}
-    if optimizer.get("class") != name:
-        raise Fail(f"{what} compiled with the {optimizer.get('class')} optimizer; the specification asks for "
-                   f"keras.optimizers.{name}(learning_rate={learning_rate:g}).")
-    rate = optimizer.get("learning_rate")
-    if type(rate) not in (int, float) or not math.isclose(rate, learning_rate, rel_tol=rel_tol):
-        raise Fail(f"{what}: the optimizer's learning rate is {rate}, expected {learning_rate:g}: pass "
-                   f"learning_rate={learning_rate:g} to the optimizer.")
