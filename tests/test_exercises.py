@@ -1,11 +1,9 @@
-"""Exercises and solutions: in sync, complete, every check catches a typical wrong answer, blanks run clean.
+"""Exercises and solutions: in sync, complete, every check judges the corpus of answers right, blanks run clean.
 
 Solution notebooks themselves run under nbval (their stored outputs say every task passed).
 """
 
 import re
-import runpy
-import warnings
 from pathlib import Path
 
 import nbformat
@@ -14,9 +12,10 @@ import pytest
 from course_lib import checks
 from course_lib.checks.exercises import generate
 
+import corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
-WRONG_ANSWERS = Path(__file__).parent / "files" / "wrong_answers"
 EXERCISE_NAMES = checks.exercise_names()
 TASKS = [(name, task) for name in EXERCISE_NAMES for task in checks.get_exercise(name).tasks]
 CHECK_CALL = re.compile(r"""^check\(\s*["'](\w+)["']\s*\)\s*;?\s*$""", re.MULTILINE)
@@ -68,43 +67,34 @@ def test_solution_checks_every_task_once_and_passes(name):
     assert f'checker("{name}")' in setup
 
 
-def _wrong_answers(name):
-    registered = []
-
-    def wrong(task, hint):
-        def register(function):
-            registered.append((task, hint, function))
-            return function
-        return register
-
-    path = WRONG_ANSWERS / f"{name}.py"
-    if not path.is_file():
-        return []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        runpy.run_path(str(path), init_globals={"wrong": wrong})
-    return registered
+CORPUS = {name: corpus.load(name) for name in EXERCISE_NAMES}
+ANSWERS = [answer for name in EXERCISE_NAMES for answer in CORPUS[name]]
 
 
 @pytest.mark.parametrize(("name", "task_name"), TASKS)
-def test_typical_wrong_answer_gets_its_hint(name, task_name):
-    answers = [(hint, function) for task, hint, function in _wrong_answers(name) if task == task_name]
-    assert answers, f"no wrong answer for {name}/{task_name} in {WRONG_ANSWERS / (name + '.py')}"
-    task = checks.get_exercise(name)[task_name]
-    for hint, function in answers:
-        for seed in (1, 2, 3):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # overflow warnings are part of some wrong answers
-                result = checks.run_task(task, {task_name: function}, seed=seed)
-            assert result.status in ("failed", "error") and result.points == 0, result
-            assert hint in result.message, f"seed {seed}: expected the hint {hint!r}, got: {result.message}"
+def test_every_task_has_four_wrong_answers_in_the_corpus(name, task_name):
+    wrong = [answer for answer in CORPUS[name] if answer.task == task_name and not answer.correct]
+    assert len(wrong) >= 4, f"{name}/{task_name}: {len(wrong)} wrong answers in {corpus.WRONG_ANSWERS / (name + '.py')}"
 
 
-def test_wrong_answer_files_name_real_tasks():
-    for path in WRONG_ANSWERS.glob("*.py"):
+def test_corpus_is_large_and_has_correct_variants():
+    wrong = [answer for answer in ANSWERS if not answer.correct]
+    right_tasks = {(answer.exercise, answer.task) for answer in ANSWERS if answer.correct}
+    assert len(wrong) >= 280 and len(right_tasks) >= 30, (len(wrong), len(right_tasks))
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=[answer.label for answer in ANSWERS])
+def test_corpus_answer_gets_its_verdict(answer):
+    ok, why = corpus.verdict(answer, [(seed, corpus.run(answer, seed)) for seed in corpus.SEEDS])
+    assert ok, why
+
+
+def test_corpus_files_name_real_tasks():
+    for path in [*corpus.WRONG_ANSWERS.glob("*.py"), *corpus.RIGHT_ANSWERS.glob("*.py")]:
+        assert path.stem in EXERCISE_NAMES, f"{path}: no exercise {path.stem!r}"
         exercise = checks.get_exercise(path.stem)
-        for task, _, _ in _wrong_answers(path.stem):
-            assert task in exercise.tasks, f"{path.name}: no task {task!r}"
+        for answer in corpus.load(path.stem):
+            assert answer.task in exercise.tasks, f"{path.name}: no task {answer.task!r}"
 
 
 @pytest.mark.parametrize("name", EXERCISE_NAMES)

@@ -106,16 +106,19 @@ class Number(Spec):
 
 
 class Integer(Spec):
-    """A whole number: an ``int``, or a one-element integer array (NumPy integers become ``int``)."""
+    """An ``int``, or a one-element integer array (NumPy integers become ``int``); never a float, even 3.0."""
 
     def check(self, data, what):
         if type(data) is int:
             return
         if is_plain_array(data) and str(data["__ndarray__"]).startswith(("int", "uint")) and len(data["data"]) == 1:
             return
-        if type(data) is float and data.is_integer():
-            return  # a float that is a whole number: the judge decides whether that is good enough
-        raise Fail(f"{what} is {_kind(data)}; expected a whole number{_none_hint(data)}.")
+        if type(data) is float or (is_plain_array(data) and str(data["__ndarray__"]).startswith("float")):
+            shown = f" ({data:g})" if type(data) is float else ""
+            raise Fail(f"{what} is a float{shown}; expected an int. `/`, `np.mean`, `np.prod` of floats and "
+                       f"`np.sqrt` all give floats, and `np.zeros(shape)` or `range(n)` refuse them: convert "
+                       f"with `int(...)`, or use `//` for whole-number division.")
+        raise Fail(f"{what} is {_kind(data)}; expected an int{_none_hint(data)}.")
 
     def example(self):
         return 0

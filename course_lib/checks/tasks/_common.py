@@ -12,8 +12,8 @@ import numpy as np
 
 from ..answers import ANY, ListOf, Record
 
-__all__ = ["MODEL", "candidates", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
-           "reference_relu", "reference_softmax", "shape_text", "type_name"]
+__all__ = ["MODEL", "candidates", "compile_problem", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
+           "output_activation", "reference_relu", "reference_softmax", "shape_text", "type_name"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -95,3 +95,49 @@ MODEL = Record({"class": ANY, "layers": ListOf(Record({"class": ANY, "name": ANY
 def compiled_layers(model: dict) -> list[dict]:
     """The layers of a described model without its ``InputLayer`` (functional models list one)."""
     return [layer for layer in model["layers"] if layer.get("class") != "InputLayer"]
+
+
+def output_activation(model: dict) -> str | None:
+    """The activation the model's outputs leave through, however it was written.
+
+    ``Dense(10, activation="softmax")``, ``Dense(10)`` followed by ``layers.Softmax()`` or by
+    ``layers.Activation("softmax")`` all give ``"softmax"``; a last Dense without one gives ``"linear"``.
+    Layers that do not change what the outputs mean (``Dropout``, ``Flatten``, ``Reshape``) are looked through.
+    """
+    for layer in reversed(compiled_layers(model)):
+        kind = layer.get("class")
+        if kind in ("Dropout", "Flatten", "Reshape", "GaussianNoise", "ActivityRegularization"):
+            continue
+        if kind == "Softmax":
+            return "softmax"
+        if kind == "ReLU":
+            return "relu"
+        return layer.get("activation", "linear") or "linear"
+    return None
+
+
+def compile_problem(model: dict, *, labels: str = "integer") -> str | None:
+    """What is wrong with a described model's loss and metric settings that their names hide, or ``None``.
+
+    ``labels`` is ``"integer"`` (class numbers) or ``"one-hot"``. The output layer (softmax, sigmoid, or
+    none: raw logits) is read with :func:`output_activation`. Catches a cross-entropy whose ``from_logits``
+    disagrees with the output layer, and ``keras.metrics.Accuracy()``, which is also named "accuracy" but
+    counts predictions EQUAL to their labels, so it scores class probabilities near 0.
+    """
+    loss = model.get("loss_detail") or {}
+    from_logits = loss.get("from_logits")
+    activation = output_activation(model)
+    if from_logits is True and activation in ("softmax", "sigmoid"):
+        return (f"the loss has from_logits=True, but the output layer already applies {activation}: the loss "
+                f"applies it a second time, which flattens the gradients and slows or stalls training. Keep the "
+                f"{activation} output and the default from_logits=False.")
+    if from_logits is False and activation in ("linear", None):
+        return ("the output layer gives raw scores (logits: no softmax), but the loss expects probabilities "
+                "(from_logits=False). Give the output layer activation='softmax' (or pass from_logits=True).")
+    for metric in model.get("metrics_detail") or []:
+        if metric.get("class") == "Accuracy":
+            right = "SparseCategoricalAccuracy()" if labels == "integer" else "CategoricalAccuracy()"
+            return ("keras.metrics.Accuracy() counts predictions that EQUAL their labels; the model outputs "
+                    f"probabilities, so it reports about 0. Pass metrics=['accuracy'] (Keras then picks the "
+                    f"accuracy that fits the loss) or keras.metrics.{right}.")
+    return None
