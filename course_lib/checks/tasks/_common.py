@@ -6,6 +6,7 @@ learner reads stays in the task module, next to the judge that gives it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from ..answers import ANY, ListOf, Record
 
 __all__ = ["MODEL", "candidates", "compile_problem", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
-           "output_activation", "reference_relu", "reference_softmax", "shape_text", "type_name"]
+           "output_activation", "recorded_fits", "reference_relu", "reference_softmax", "shape_text", "type_name"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -141,3 +142,42 @@ def compile_problem(model: dict, *, labels: str = "integer") -> str | None:
                     f"probabilities, so it reports about 0. Pass metrics=['accuracy'] (Keras then picks the "
                     f"accuracy that fits the loss) or keras.metrics.{right}.")
     return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Training, watched from the collect (in the learner's kernel)
+
+
+@contextlib.contextmanager
+def recorded_fits():
+    """Record every ``keras.Model.fit`` call made inside the block, as a list of plain dicts.
+
+    Each entry gives ``samples`` (rows of ``x``, or ``None`` for a dataset or generator), ``validation``
+    (``"data"``, ``"split"`` or ``None``), ``epochs``, ``batch_size`` and the ids of the arrays passed as
+    ``x`` (``x_id``), so a collect can tell training on the given training set from training on it plus the
+    validation set, or on validation data alone::
+
+        with recorded_fits() as fits:
+            model = answer(X_train=X_train, y_train=y_train, X_val=X_val, y_val=y_val)
+    """
+    import keras
+
+    fits = []
+    original = keras.Model.fit
+
+    def fit(model, x=None, y=None, *args, **kwargs):
+        names = ("batch_size", "epochs", "verbose", "callbacks", "validation_split", "validation_data")
+        settings = dict(zip(names, args))
+        settings.update(kwargs)
+        validation = ("data" if settings.get("validation_data") is not None
+                      else "split" if settings.get("validation_split") else None)
+        fits.append({"samples": int(len(x)) if hasattr(x, "__len__") and hasattr(x, "shape") else None,
+                     "validation": validation, "epochs": settings.get("epochs", 1),
+                     "batch_size": settings.get("batch_size"), "x_id": id(x)})
+        return original(model, x, y, *args, **kwargs)
+
+    keras.Model.fit = fit
+    try:
+        yield fits
+    finally:
+        keras.Model.fit = original
