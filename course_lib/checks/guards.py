@@ -41,13 +41,15 @@ def _arrays(value, path, found, depth=0):
             _arrays(item, f"{path}[{key!r}]", found, depth + 1)
 
 
-def _snapshot(args, kwargs, parameter_names):
+def _snapshot(args, kwargs, parameter_names, exempt):
     found = []
     for number, value in enumerate(args):
         name = parameter_names[number] if number < len(parameter_names) else f"argument {number + 1}"
-        _arrays(value, name, found)
+        if name not in exempt:
+            _arrays(value, name, found)
     for name, value in kwargs.items():
-        _arrays(value, name, found)
+        if name not in exempt:
+            _arrays(value, name, found)
     return [(path, array, array.copy()) for path, array in found]
 
 
@@ -59,15 +61,19 @@ def _changed(snapshot):
 
 
 def _mutation_fail(function_name, path):
+    argument = path.split("[")[0]
+    remedy = (f"start with `{argument} = {argument}.copy()`" if path == argument else
+              f"build new arrays rather than changing `{argument}`'s in place")
     return Fail(f"`{function_name}` changed its input `{path}` in place. The caller's array must come back as it "
-                f"went in: the next line of their code still reads it. Work on a copy (`{path.split('[')[0]} = "
-                f"{path.split('[')[0]}.copy()`) or build a new array (`x = x * 2`, not `x *= 2`; `np.sort(x)`, not "
-                f"`x.sort()`; `rng.permutation(n)` to shuffle indices, not `rng.shuffle(x)`).")
+                f"went in: the next line of their code still reads it. {remedy[0].upper() + remedy[1:]}, or "
+                f"compute a new array: `x = x * 2`, not `x *= 2`; `np.sort(x)`, not `x.sort()`; index with "
+                f"`rng.permutation(n)`, not `rng.shuffle(x)`.")
 
 
-def guarded(function, name: str):
+def guarded(function, name: str, exempt=()):
     """``function`` wrapped so that a call that modifies an array argument raises :class:`Fail`.
 
+    The arguments named in ``exempt`` are the ones the task means to be changed in place.
     Classes and other callables that are not plain functions are returned unchanged (a Keras layer class
     is passed on to Keras as it is). A generator function's arrays are compared once it is exhausted.
     """
@@ -86,7 +92,7 @@ def guarded(function, name: str):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        snapshot = _snapshot(args, kwargs, parameter_names)
+        snapshot = _snapshot(args, kwargs, parameter_names, exempt)
         result = function(*args, **kwargs)
         if inspect.isgenerator(result):
             return checked_generator(result, snapshot)

@@ -49,6 +49,7 @@ class Task:
     title: str = ""
     answer: Any = None  # a Spec, or inputs -> Spec: the structure the answer must have (see .answers)
     data_given: bool = False  # the function may use only the data passed in: dataset loaders are off (.guards)
+    mutates: tuple = ()  # the arguments the function is MEANT to change in place (e.g. sgd_step's params)
 
     def answer_spec(self, inputs: dict) -> Spec:
         """The structure this task's answer must have for ``inputs`` (one answer per case, …)."""
@@ -73,13 +74,14 @@ class Exercise:
         self.title = title
         self.tasks: dict[str, Task] = {}
 
-    def task(self, name, *, points, inputs=None, collect=None, answer=None, title="", data_given=False):
+    def task(self, name, *, points, inputs=None, collect=None, answer=None, title="", data_given=False, mutates=()):
         """Decorator that registers a judge function as the task ``name``.
 
         ``answer`` is the structure the plain answer must have before the judge sees it: a
         :class:`~course_lib.checks.answers.Spec`, or a function of the inputs that makes one. With
         ``data_given=True`` the learner's function may use only the data it is passed: while it runs, the
-        dataset loaders raise :class:`Fail` (:mod:`course_lib.checks.guards`).
+        dataset loaders raise :class:`Fail` (:mod:`course_lib.checks.guards`). Every other array argument
+        must come back unchanged; ``mutates`` names the arguments the function is meant to update in place.
 
         >>> ex = Exercise("00_demo")
         >>> @ex.task("double", points=1, inputs=lambda rng: {"x": 2.0}, answer=Number())
@@ -96,7 +98,8 @@ class Exercise:
 
         def register(judge):
             self.tasks[name] = Task(self.name, name, points, judge, inputs or _no_inputs,
-                                    collect or call_with_inputs, title, answer, data_given)
+                                    collect or call_with_inputs, title, answer, data_given,
+                                    tuple(mutates))
             return judge
 
         return register

@@ -105,7 +105,7 @@ def collect_answer(task: Task, namespace: dict, seed: int) -> dict:
                                             f"{type(answer).__name__}: did another cell overwrite it?"}
     try:
         with loaders_off(namespace, task.name) if task.data_given else contextlib.nullcontext():
-            data = task.collect(guarded(answer, task.name), task.inputs(_seed_rng(seed)))
+            data = task.collect(guarded(answer, task.name, task.mutates), task.inputs(_seed_rng(seed)))
     except NotImplementedError:
         return {"status": NOT_ATTEMPTED, "message": (
             f"Replace `raise NotImplementedError()` in `{task.name}` with your code, run that cell, then run "

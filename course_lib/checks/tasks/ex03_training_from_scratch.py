@@ -268,7 +268,7 @@ def _collect_sgd(answer, inputs):
     return to_plain(params, "params after the step")
 
 
-@task("sgd_step", points=1, inputs=_sgd_inputs, collect=_collect_sgd,
+@task("sgd_step", points=1, inputs=_sgd_inputs, collect=_collect_sgd, mutates=("params",),
       answer=lambda inputs: Record({name: Array(shape=inputs["params"][name].shape) for name in PARAM_NAMES}))
 def judge_sgd_step(data, inputs):
     params, grads, learning_rate = inputs["params"], inputs["grads"], inputs["learning_rate"]

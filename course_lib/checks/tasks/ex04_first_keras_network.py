@@ -15,7 +15,7 @@ DIAGNOSES = ("overfitting", "underfitting", "good fit")
 #: :data:`MODEL`, and what a compiled model describes: the metrics' names and the optimizer,
 #: ``{"class": "Adam", "learning_rate": 0.001}``.
 COMPILED_MODEL = Record(MODEL.fields, optional={**MODEL.optional, "metrics": ListOf(ANY),
-                                                "optimizer": Record({"class": Text(), "learning_rate": Number()})},
+                                                "optimizer": Record({"class": Text(), "learning_rate": Number()}, extra=True)},
                         extra=True)
 
 

@@ -42,7 +42,7 @@ LAYER = Record({"class": Text(), "name": Text(), "trainable": Flag(), "params": 
 # A described model; the counts are there once it is built, the optimizer once it is compiled.
 TRANSFER_MODEL = Record({**MODEL.fields, "layers": ListOf(LAYER)},
                         optional={"params": Integer(), "trainable_params": Integer(), "non_trainable_params": Integer(),
-                                  "optimizer": Record({"class": Text(), "learning_rate": Number()})},
+                                  "optimizer": Record({"class": Text(), "learning_rate": Number()}, extra=True)},
                         extra=True)
 
 

@@ -169,7 +169,7 @@ def _collect_save_and_reload(answer, inputs):
             "model": describe_model(returned), **_comparison(model, returned, inputs["X"])}
 
 
-RELOADED = Record({**MODEL.fields}, optional={"optimizer": Record({"class": Text(), "learning_rate": Number()})},
+RELOADED = Record({**MODEL.fields}, optional={"optimizer": Record({"class": Text(), "learning_rate": Number()}, extra=True)},
                   extra=True)
 
 
