@@ -74,21 +74,32 @@ def load(exercise: str) -> list[Answer]:
     return answers
 
 
-def run(answer: Answer, seed: int):
-    """The check's :class:`~course_lib.checks.Result` for ``answer`` on ``seed``, as a notebook would show it.
+def _namespace(answer: Answer) -> dict:
+    """The learner's namespace for ``answer``: its own file's globals, so helpers it calls are found."""
+    function = answer.function if hasattr(answer.function, "__globals__") else next(
+        (member for member in vars(answer.function).values() if hasattr(member, "__globals__")), None)
+    namespace = dict(function.__globals__) if function is not None else {}
+    namespace[answer.task] = answer.function
+    return namespace
 
-    The function runs with its own file's globals as the learner's namespace, so helpers it calls are found.
-    """
+
+def collect(answer: Answer, seed: int):
+    """What the grader would receive from a notebook holding ``answer`` (through the JSON round trip)."""
+    from course_lib import checks
+    from course_lib.checks import running
+
+    task = checks.get_exercise(answer.exercise)[answer.task]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # overflow warnings are part of some wrong answers
+        return running._json_round_trip(checks.collect_answer(task, _namespace(answer), seed))
+
+
+def run(answer: Answer, seed: int):
+    """The check's :class:`~course_lib.checks.Result` for ``answer`` on ``seed``, as a notebook would show it."""
     from course_lib import checks
 
     task = checks.get_exercise(answer.exercise)[answer.task]
-    first = answer.function if hasattr(answer.function, "__globals__") else next(
-        (member for member in vars(answer.function).values() if hasattr(member, "__globals__")), None)
-    namespace = dict(first.__globals__) if first is not None else {}
-    namespace[answer.task] = answer.function
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # overflow warnings are part of some wrong answers
-        return checks.run_task(task, namespace, seed=seed)
+    return checks.judge_answer(task, collect(answer, seed), seed)
 
 
 def verdict(answer: Answer, results) -> tuple[bool, str]:

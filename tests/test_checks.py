@@ -191,12 +191,22 @@ def test_describe_model_reports_what_checks_need():
     assert hidden["kernel_regularizer"] == {"class": "L2", "l2": pytest.approx(0.01)}
     assert described["output_shape"] == [None, 2] and described["params"] == 4 * 3 + 3 + 3 * 2 + 2
     assert described["trainable_params"] == 8 and described["loss"] == "sparse_categorical_crossentropy"
-    assert described["optimizer"] == {"class": "Adam", "learning_rate": pytest.approx(0.005)}
+    assert described["optimizer"]["class"] == "Adam"
+    assert described["optimizer"]["learning_rate"] == pytest.approx(0.005)
+    assert described["optimizer"]["beta_1"] == pytest.approx(0.9)
     assert described["metrics"] == ["accuracy", "top2"]
+    assert described["metrics_detail"][0] == {"name": "accuracy", "class": None}
+    assert described["metrics_detail"][1]["class"] == "SparseTopKCategoricalAccuracy"
+    assert described["loss_detail"] == {"name": "sparse_categorical_crossentropy", "class": None, "from_logits": False}
+    assert hidden["kernel_initializer"] == "GlorotUniform" and hidden["weights"] == checks.weights_digest(model.layers[0])
     model.compile(optimizer="sgd", loss=keras.losses.categorical_crossentropy)
     assert checks.describe_model(model)["loss"] == "categorical_crossentropy"
-    model.compile(optimizer="sgd", loss=keras.losses.CategoricalCrossentropy())
-    assert checks.describe_model(model)["loss"] == "categorical_crossentropy"
+    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=[keras.metrics.Accuracy()])
+    described = checks.describe_model(model)
+    assert described["loss"] == "categorical_crossentropy" and described["loss_detail"]["from_logits"] is True
+    assert described["metrics"] == ["accuracy"] and described["metrics_detail"][0]["class"] == "Accuracy"
+    assert described["optimizer"]["momentum"] == pytest.approx(0.9)
     with pytest.raises(Fail, match="forget to `return model`"):
         checks.describe_model(None)
 

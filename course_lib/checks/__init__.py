@@ -25,7 +25,8 @@ learner's kernel and :func:`judge_answer` in its own process.
 
 The modules, each of one concern: :mod:`.plain` (plain data and the ``expect_*`` helpers), :mod:`.answers`
 (answer structures), :mod:`.registry` (tasks and exercises), :mod:`.models` (Keras models as data),
-:mod:`.running` (collect, judge, :class:`Result`), :mod:`.notebook` (the learner's ``check``),
+:mod:`.running` (collect, judge, :class:`Result`), :mod:`.guards` (what every learner function is held to:
+its array inputs come back unchanged; a ``data_given`` task's function cannot load the held-out data), :mod:`.notebook` (the learner's ``check``),
 :mod:`.progress` (the learner's record), :mod:`.exercises` (exercise notebooks made from solutions) and
 :mod:`.tasks` (one module per exercise notebook). Nothing here imports the grader.
 """
@@ -33,7 +34,7 @@ The modules, each of one concern: :mod:`.plain` (plain data and the ``expect_*``
 from __future__ import annotations
 
 from .answers import ANY, Array, Cases, CasesUntilError, Either, Flag, Integer, Items, ListOf, Number, Record, Spec, Text
-from .models import describe_model
+from .models import describe_model, weights_digest
 from .notebook import checker
 from .plain import (Fail, check_gradients, expect_array, expect_close, expect_number, from_plain, numeric_gradient,
                     relative_error, to_plain)
@@ -46,5 +47,5 @@ __all__ = [
     "Items", "ListOf", "MAX_ANSWER_CHARS", "Number", "Record", "Result", "Spec", "Task", "Text", "call_each_case",
     "call_with_inputs", "check_gradients", "checker", "collect_answer", "describe_model", "emit_answers",
     "exercise_names", "expect_array", "expect_close", "expect_number", "from_plain", "get_exercise",
-    "judge_answer", "numeric_gradient", "parse_answer", "relative_error", "run_task", "to_plain",
+    "judge_answer", "numeric_gradient", "parse_answer", "relative_error", "run_task", "to_plain", "weights_digest",
 ]
