@@ -126,5 +126,5 @@ def test_breaking_a_guarantee_lets_part_of_the_corpus_through(kind, monkeypatch)
                if not answer.correct and words in answer.hint]
     assert len(answers) >= 2, f"the corpus has {len(answers)} wrong answers whose hint says {words!r}"
     breaks(monkeypatch)
-    through = [answer.label for answer in answers if corpus.run(answer, corpus.SEEDS[0]).passed]
+    through = next((answer.label for answer in answers if corpus.run(answer, corpus.SEEDS[0]).passed), None)
     assert through, f"with '{kind}' broken, none of the {len(answers)} answers it should catch passed"

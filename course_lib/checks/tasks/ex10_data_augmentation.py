@@ -26,6 +26,13 @@ def _flip_inputs(rng):
 @task("flip_horizontal", points=1, inputs=_flip_inputs, collect=call_each_case,
       answer=lambda inputs: Cases(inputs, Array()))
 def judge_flip_horizontal(data, inputs):
+    """The specification, clause by clause (two batches, of 3-5 RGB and 6-8 gray images, never square):
+
+    - the result has the batch's shape (n, height, width, channels);
+    - every image of the batch, the last one too, has its columns (axis 2) in reverse order, and nothing else:
+      not the rows (axis 1), the images (axis 0) or the channels (axis 3);
+    - the caller's batch is left as it was (the framework's guard).
+    """
     for case, got in zip(inputs["cases"], data):
         images = case["images"]
         n, height, width, channels = images.shape
@@ -36,7 +43,17 @@ def judge_flip_horizontal(data, inputs):
                        f"flip keeps the shape and reverses the order of the columns.")
         if flipped.shape != images.shape:
             raise Fail(f"{what} has shape {flipped.shape}, expected {images.shape}: a flip keeps the shape.")
-        expect_close(flipped, images[:, :, ::-1, :], what, hints=[
+        want = images[:, :, ::-1, :]
+        right = [bool(np.allclose(flipped[i], want[i])) for i in range(n)]
+        if any(right) and not all(right):
+            wrong = [i for i in range(n) if not right[i]]
+            left = [i for i in wrong if np.allclose(flipped[i], images[i])]
+            if left == wrong:
+                which = "the last image" if wrong == [n - 1] else f"images {wrong}"
+                raise Fail(f"{what} flips some images but leaves {which} of the {n} as {'it' if len(wrong) == 1 else 'they'}"
+                           f" came in: does a loop stop one short (range(len(images) - 1))? Flip every image; "
+                           f"images[:, :, ::-1] does the whole batch at once.")
+        expect_close(flipped, want, what, hints=[
             (images[:, ::-1], "it is flipped top to bottom. Axis 1 holds the rows, so reversing it is a VERTICAL "
                               "flip (np.fliplr does this to a batch: it reverses axis 1); left and right are the "
                               "columns, axis 2: images[:, :, ::-1]."),
@@ -44,6 +61,11 @@ def judge_flip_horizontal(data, inputs):
                            "was (np.flipud does this to a batch). Reverse the columns of every image, axis 2."),
             (images[..., ::-1], "it reverses the colour channels (RGB becomes BGR, axis 3). Reverse the columns, "
                                 "axis 2."),
+            (images[:, ::-1, ::-1], "every image is turned by 180° (rows AND columns reversed, as np.rot90(..., 2) "
+                                    "does): that is a half turn, not a mirror image. Reverse the columns only, "
+                                    "axis 2."),
+            (images[::-1, ::-1, ::-1, ::-1], "it reverses every axis: np.flip without axis= flips the batch order, "
+                                             "rows, columns and channels. Give the axis: np.flip(images, axis=2)."),
         ])
 
 
@@ -52,22 +74,28 @@ def judge_flip_horizontal(data, inputs):
 
 
 def _shift_inputs(rng):
-    height, width = (int(size) for size in rng.integers(8, 11, size=2))
+    height, width = distinct_sizes(rng, 2, 8, 12)  # never square: a height/width mix-up shows
     images = rng.uniform(0.05, 1.0, size=(32, height, width, int(rng.choice([1, 3]))))  # no zeros inside
-    return {"images": images, "max_shift": int(rng.integers(1, 4)), "seed": int(rng.integers(2**31))}
+    seed = int(rng.integers(2**31))
+    return {"images": images, "max_shift": int(rng.integers(1, 4)), "seed": seed, "other_seed": seed + 1}
 
 
 def _collect_shift(answer, inputs):
-    images = inputs["images"]
-    first, second = images.copy(), images.copy()
-    shifted = answer(images=first, max_shift=inputs["max_shift"], rng=np.random.default_rng(inputs["seed"]))
+    images, max_shift = inputs["images"], inputs["max_shift"]  # the caller's array itself: the guard watches it
+
+    def call(seed):
+        return answer(images=images, max_shift=max_shift, rng=np.random.default_rng(seed))
+
+    def same(a, b):
+        try:
+            return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+        except (TypeError, ValueError):
+            return False
+
+    shifted = call(inputs["seed"])
     plain = to_plain(shifted, "the value it returned")  # checked before anything else touches it
-    again = answer(images=second, max_shift=inputs["max_shift"], rng=np.random.default_rng(inputs["seed"]))
-    try:
-        repeats = bool(np.array_equal(np.asarray(shifted, dtype=float), np.asarray(again, dtype=float)))
-    except (TypeError, ValueError):
-        repeats = False
-    return {"shifted": plain, "repeats": repeats, "input_changed": not np.array_equal(first, images)}
+    again, other = call(inputs["seed"]), call(inputs["other_seed"])
+    return {"shifted": plain, "repeats": same(shifted, again), "seed_matters": not same(shifted, other)}
 
 
 def _shift(image, dy, dx):
@@ -91,7 +119,7 @@ def _same(a, b):
 
 
 def _find_offset(original, got, max_shift):
-    """The (dy, dx) with ``got == _shift(original, dy, dx)``, else :class:`Fail` saying what went wrong."""
+    """The (dy, dx) with ``got == _shift(original, dy, dx)``; None when there is none; :class:`Fail` for a known slip."""
     height, width = original.shape[:2]
     reach = range(-max_shift, max_shift + 1)
     for dy in reach:
@@ -121,8 +149,18 @@ def _find_offset(original, got, max_shift):
 
 # An array of any shape: the judge's own message for a wrong shape names the padding left in.
 @task("random_shift", points=2, inputs=_shift_inputs, collect=_collect_shift,
-      answer=Record({"shifted": Array(), "repeats": Flag(), "input_changed": Flag()}))
+      answer=Record({"shifted": Array(), "repeats": Flag(), "seed_matters": Flag()}))
 def judge_random_shift(data, inputs):
+    """The specification, clause by clause (32 images, never square, no zero pixels inside):
+
+    - the result has the batch's shape;
+    - every image is its input image moved by whole pixels (dy down, dx right), pixels pushed over the edge
+      dropped, the uncovered border 0 (not wrapped round as np.roll does, not the edge repeated);
+    - each offset lies in -max_shift..+max_shift, both ends included (both are seen in 32 images), negative
+      offsets as well as positive ones, dy and dx drawn separately, each image its own;
+    - the offsets come from `rng`: the same seed gives the same result, another seed another result;
+    - the caller's batch is left as it was (the framework's guard).
+    """
     images, max_shift = inputs["images"], inputs["max_shift"]
     n, height, width, channels = images.shape
     what = "random_shift(images, max_shift, rng)"
@@ -130,17 +168,28 @@ def judge_random_shift(data, inputs):
     if got.shape == (n, height + 2 * max_shift, width + 2 * max_shift, channels):
         raise Fail(f"{what} has shape {got.shape}, expected {images.shape}: the images were padded by max_shift "
                    f"on every side but not cut back to their size. Keep the shape.")
+    if got.shape == (n, width, height, channels):
+        raise Fail(f"{what} has shape {got.shape}, expected {images.shape}: height and width are swapped. The "
+                   f"shape is (n, height, width, channels): n, height, width = images.shape[:3].")
     if got.shape != images.shape:
         raise Fail(f"{what} has shape {got.shape}, expected {images.shape}: every image keeps its size; only its "
                    f"content moves.")
-    offsets = []
+    offsets, wrong = [], []
     for number, (original, moved) in enumerate(zip(images, got)):
         offset = _find_offset(original, moved, max_shift)
         if offset is None:
-            raise Fail(f"image {number} of the result is not image {number} of the input moved by whole pixels "
-                       f"(at most {max_shift} each way) with zeros in the uncovered border. Move each image on its "
-                       f"own, and copy a slice of it into a zero array of the same shape.")
-        offsets.append(offset)
+            wrong.append(number)
+        else:
+            offsets.append(offset)
+    if wrong:
+        if len(offsets) >= 3 and min(min(offset) for offset in offsets) >= 0:
+            raise Fail(f"the images moved down and right (offsets >= 0) are right, but {len(wrong)} others, such as "
+                       f"image {wrong[0]}, are not: check negative offsets. A slice like a[:dy] or a[-dy:] means "
+                       f"something else when dy < 0 (or dy == 0); the slices max(dy, 0):height + min(dy, 0) work "
+                       f"for every sign.")
+        raise Fail(f"image {wrong[0]} of the result is not image {wrong[0]} of the input moved by whole pixels "
+                   f"(at most {max_shift} each way) with zeros in the uncovered border. Move each image on its "
+                   f"own, and copy a slice of it into a zero array of the same shape.")
     offsets = np.array(offsets)  # (n, 2): dy, dx of every image
     if not offsets.any():
         raise Fail("no image moved: every offset is (0, 0). Draw dy and dx with rng.integers.")
@@ -149,6 +198,11 @@ def judge_random_shift(data, inputs):
                    f"offset for each image, so that each gets its own variation.")
     if (offsets[:, 0] == offsets[:, 1]).all():
         raise Fail("every image moved by the same amount down as right (dy == dx): draw dy and dx separately.")
+    if offsets.min() >= 0 or offsets.max() <= 0:
+        way = "down and right" if offsets.min() >= 0 else "up and left"
+        raise Fail(f"in {n} images every offset was {'>= 0' if offsets.min() >= 0 else '<= 0'}: the images move "
+                   f"only one way ({way}). Offsets go from -max_shift to +max_shift: rng.integers(-max_shift, "
+                   f"max_shift + 1).")
     seen = set(offsets.ravel().tolist())
     if max_shift not in seen or -max_shift not in seen:
         missing = max_shift if max_shift not in seen else -max_shift
@@ -158,9 +212,10 @@ def judge_random_shift(data, inputs):
     if not data["repeats"]:
         raise Fail("two calls with generators made from the same seed gave different results: draw the offsets "
                    "from the rng argument (rng.integers), not from np.random, so that a seed repeats a run.")
-    if data["input_changed"]:
-        raise Fail("random_shift changed the images passed in. Build the result in a new array (np.zeros_like) "
-                   "and leave the caller's batch as it was: it is the training data.")
+    if not data["seed_matters"]:
+        raise Fail("calls with generators made from two different seeds gave the same result: the function "
+                   "ignores the rng it is given (a generator of its own, such as np.random.default_rng(0), makes "
+                   "the same shifts every time, so every epoch would see the same images). Draw from `rng`.")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -168,13 +223,16 @@ def judge_random_shift(data, inputs):
 
 
 def _contrast_inputs(rng):
-    def batch(n, channels):
-        height, width = (int(size) for size in rng.integers(6, 10, size=2))
+    def batch(n, channels, full_range=False):
+        height, width = distinct_sizes(rng, 2, 6, 10)
         centres = rng.uniform(0.25, 0.75, size=(n, 1, 1, channels))    # each image and channel its own level
         spread = rng.uniform(0.05, 0.25, size=(n, 1, 1, channels))
-        return np.clip(centres + spread * rng.uniform(-1, 1, size=(n, height, width, channels)), 0, 1)
+        images = np.clip(centres + spread * rng.uniform(-1, 1, size=(n, height, width, channels)), 0, 1)
+        if full_range:  # one image spans 0..1 around a middle mean: a factor above 1 leaves [0, 1] at BOTH ends
+            images[0] = rng.uniform(0, 1, size=(height, width, channels))
+        return images
 
-    return {"cases": [{"images": batch(int(rng.integers(3, 6)), 3), "factor": float(rng.uniform(1.6, 2.5))},
+    return {"cases": [{"images": batch(int(rng.integers(3, 6)), 3, True), "factor": float(rng.uniform(1.6, 2.5))},
                       {"images": batch(int(rng.integers(3, 6)), 3), "factor": float(rng.uniform(0.3, 0.8))},
                       {"images": batch(int(rng.integers(3, 6)), 1), "factor": float(rng.uniform(1.2, 1.8))}]}
 
@@ -183,6 +241,15 @@ def _contrast_inputs(rng):
 @task("adjust_contrast", points=2, inputs=_contrast_inputs, collect=call_each_case,
       answer=lambda inputs: Cases(inputs, Array()))
 def judge_adjust_contrast(data, inputs):
+    """The specification, clause by clause (three batches: factor above 1 with an image whose stretched values leave
+    [0, 1] at both ends, factor below 1, a gray batch; images never square, every image and channel its own mean):
+
+    - the result has the batch's shape;
+    - each pixel x of image i, channel c becomes m + factor * (x - m), m the mean of that image's channel over its
+      height and width (not of the image over all channels, of the batch, or 0.5);
+    - the result is clipped to [0, 1], at both ends;
+    - the caller's batch is left as it was (the framework's guard).
+    """
     for case, got in zip(inputs["cases"], data):
         images, factor = case["images"], case["factor"]
         what = f"adjust_contrast(images, factor={factor:.2f}) for images of shape {images.shape}"
@@ -194,10 +261,12 @@ def judge_adjust_contrast(data, inputs):
         def around(mean):
             return np.clip(mean + factor * (images - mean), 0, 1)
 
-        if result.min() < -1e-9 or result.max() > 1 + 1e-9:
-            raise Fail(f"{what} has values from {result.min():.3f} to {result.max():.3f}; pixels must stay in "
-                       f"[0, 1]: clip the result with np.clip(..., 0, 1), as RandomContrast clips to its "
-                       f"value_range.")
+        low, high = result.min() < -1e-9, result.max() > 1 + 1e-9
+        if low or high:
+            side = ("both below 0 and above 1" if low and high else "below 0" if low else "above 1")
+            raise Fail(f"{what} has values from {result.min():.3f} to {result.max():.3f}, {side}; pixels must stay "
+                       f"in [0, 1] at both ends: clip the result with np.clip(..., 0, 1), as RandomContrast clips "
+                       f"to its value_range.")
         expect_close(result, around(images.mean(axis=(1, 2), keepdims=True)), what, rtol=1e-5, atol=1e-6, hints=[
             (around(images.mean(axis=(1, 2, 3), keepdims=True)),
              "it uses one mean per image for all its channels together; contrast is adjusted per channel: "

@@ -85,3 +85,168 @@ def choose_ensemble_size(val_accuracy, tolerance):
 def choose_ensemble_size(val_accuracy, tolerance):
     val_accuracy = np.asarray(val_accuracy)
     return int(np.argmax(val_accuracy >= val_accuracy.max() - tolerance))
+
+
+# --- average_probabilities: what is divided by what, aliasing
+
+
+@wrong("average_probabilities", "number of classes")
+def average_probabilities(member_probs):
+    stack = np.stack(member_probs)
+    return stack.sum(axis=0) / stack.shape[2]  # divided by k, not by the number of members
+
+
+@wrong("average_probabilities", "changed its input")
+def average_probabilities(member_probs):
+    total = member_probs[0]  # the first member's own array, not a copy
+    for probs in member_probs[1:]:
+        total += probs
+    return total / len(member_probs)
+
+
+@wrong("average_probabilities", "first two members")
+def average_probabilities(member_probs):
+    return (member_probs[0] + member_probs[1]) / 2  # written for the two members of the example
+
+
+@wrong("average_probabilities", "not averaged")
+def average_probabilities(member_probs):
+    return np.stack(member_probs)
+
+
+@wrong("average_probabilities", "multiplies")
+def average_probabilities(member_probs):
+    product = np.prod(member_probs, axis=0)  # a product of experts, renormalised
+    return product / product.sum(axis=1, keepdims=True)
+
+
+# --- majority_vote: types, ties, in place
+
+
+@wrong("majority_vote", "integer array")
+def majority_vote(member_labels, num_classes):
+    winners = np.zeros(member_labels.shape[1])  # float64 labels
+    for i, column in enumerate(member_labels.T):
+        winners[i] = np.bincount(column, minlength=num_classes).argmax()
+    return winners
+
+
+@wrong("majority_vote", "changed its input")
+def majority_vote(member_labels, num_classes):
+    member_labels.sort(axis=0)  # sorts the caller's array: lowest labels first in every column
+    return np.array([Counter(column.tolist()).most_common(1)[0][0] for column in member_labels.T])
+
+
+@wrong("majority_vote", "averages the label numbers")
+def majority_vote(member_labels, num_classes):
+    return np.round(member_labels.mean(axis=0)).astype(int)
+
+
+@wrong("majority_vote", "only where the votes tie")
+def majority_vote(member_labels, num_classes):
+    rng = np.random.default_rng(0)
+    counts = np.stack([np.sum(member_labels == c, axis=0) for c in range(num_classes)], axis=1)
+    return np.array([rng.choice(np.flatnonzero(row == row.max())) for row in counts])  # a tie: pick any
+
+
+# --- member_and_ensemble_accuracy: error rates, other ways to combine, fixed class count
+
+
+@wrong("member_and_ensemble_accuracy", "error rates")
+def member_and_ensemble_accuracy(member_probs, y):
+    members = np.array([np.mean(probs.argmax(axis=1) != y) for probs in member_probs])
+    return members, float(np.mean(np.mean(member_probs, axis=0).argmax(axis=1) == y))
+
+
+@wrong("member_and_ensemble_accuracy", "most confident member")
+def member_and_ensemble_accuracy(member_probs, y):
+    members = np.array([np.mean(probs.argmax(axis=1) == y) for probs in member_probs])
+    confident = np.max(member_probs, axis=0)  # each class's highest probability over the members
+    return members, float(np.mean(confident.argmax(axis=1) == y))
+
+
+@wrong("member_and_ensemble_accuracy", "multiplies")
+def member_and_ensemble_accuracy(member_probs, y):
+    members = np.array([np.mean(probs.argmax(axis=1) == y) for probs in member_probs])
+    log_sum = np.sum(np.log(member_probs), axis=0)
+    return members, float(np.mean(log_sum.argmax(axis=1) == y))
+
+
+@wrong("member_and_ensemble_accuracy", "changed its input")
+def member_and_ensemble_accuracy(member_probs, y):
+    members = np.array([np.mean(probs.argmax(axis=1) == y) for probs in member_probs])
+    total = member_probs[0]
+    for probs in member_probs[1:]:
+        total += probs  # adds into the first member's array
+    return members, float(np.mean(total.argmax(axis=1) == y))
+
+
+# --- disagreement_matrix: diagonal, symmetry, what is averaged
+
+
+@wrong("disagreement_matrix", "diagonal")
+def disagreement_matrix(member_labels):
+    m = len(member_labels)
+    D = np.ones((m, m))
+    for i in range(m):
+        for j in range(m):
+            if i != j:
+                D[i, j] = np.mean(member_labels[i] != member_labels[j])
+    return D
+
+
+@wrong("disagreement_matrix", "symmetric")
+def disagreement_matrix(member_labels):
+    m = len(member_labels)
+    D = np.zeros((m, m))
+    for i in range(m):
+        for j in range(i + 1, m):  # each pair once: the lower triangle stays 0
+            D[i, j] = np.mean(member_labels[i] != member_labels[j])
+    return D
+
+
+@wrong("disagreement_matrix", "averaged over the members")
+def disagreement_matrix(member_labels):
+    return (member_labels[:, None, :] != member_labels[None, :, :]).mean(axis=0)
+
+
+@wrong("disagreement_matrix", "number of members")
+def disagreement_matrix(member_labels):
+    differ = member_labels[:, None, :] != member_labels[None, :, :]
+    return differ.sum(axis=2) / len(member_labels)
+
+
+# --- choose_ensemble_size: >= at the boundary, relative tolerance, greedy, types
+
+
+@wrong("choose_ensemble_size", "at least")
+def choose_ensemble_size(val_accuracy, tolerance):
+    val_accuracy = np.asarray(val_accuracy)
+    return int(np.argmax(val_accuracy > val_accuracy.max() - tolerance)) + 1  # > drops the size exactly at the bound
+
+
+@wrong("choose_ensemble_size", "relative")
+def choose_ensemble_size(val_accuracy, tolerance):
+    best = max(val_accuracy)
+    return next(i + 1 for i, a in enumerate(val_accuracy) if a >= best * (1 - tolerance))
+
+
+@wrong("choose_ensemble_size", "stops at the first")
+def choose_ensemble_size(val_accuracy, tolerance):
+    for i in range(len(val_accuracy) - 1):
+        if val_accuracy[i + 1] - val_accuracy[i] < tolerance:  # "adding a member no longer pays"
+            return i + 1
+    return len(val_accuracy)
+
+
+@wrong("choose_ensemble_size", "LAST")
+def choose_ensemble_size(val_accuracy, tolerance):
+    final = val_accuracy[-1]  # the full ensemble as the reference
+    return next(i + 1 for i, a in enumerate(val_accuracy) if a >= final - tolerance)
+
+
+@wrong("choose_ensemble_size", "a float")
+def choose_ensemble_size(val_accuracy, tolerance):
+    sizes = np.linspace(1, len(val_accuracy), len(val_accuracy))  # 1.0, 2.0, ...
+    good = np.asarray(val_accuracy) >= max(val_accuracy) - tolerance
+    return sizes[good][0]
