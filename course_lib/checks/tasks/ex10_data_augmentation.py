@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import (ANY, Array, Cases, Exercise, Fail, Flag, Integer, ListOf, Record, Text, call_each_case,
                 describe_model, expect_array, expect_close, expect_number, to_plain)
-from ._common import MODEL, compiled_layers, distinct_sizes
+from ._common import MODEL, compile_problem, compiled_layers, distinct_sizes
 
 EXERCISE = Exercise("10_data_augmentation", "Data augmentation")
 task = EXERCISE.task
@@ -119,19 +119,14 @@ def _same(a, b):
 
 
 def _find_offset(original, got, max_shift):
-    """The (dy, dx) with ``got == _shift(original, dy, dx)``; None when there is none; :class:`Fail` for a known slip."""
+    """The (dy, dx) within max_shift with ``got == _shift(original, dy, dx)``, else None; :class:`Fail` for a known
+    slip (wrapping round, a border that is not black)."""
     height, width = original.shape[:2]
     reach = range(-max_shift, max_shift + 1)
     for dy in reach:
         for dx in reach:
             if _same(got, _shift(original, dy, dx)):
                 return dy, dx
-    far = range(-(height - 1), height), range(-(width - 1), width)
-    for dy in far[0]:
-        for dx in far[1]:
-            if _same(got, _shift(original, dy, dx)):
-                raise Fail(f"an image was moved by (dy, dx) = ({dy}, {dx}), more than max_shift = {max_shift} "
-                           f"pixels: draw each offset from -max_shift to +max_shift.")
     for dy in reach:
         for dx in reach:
             inside = _moved_region(height, width, dy, dx)
@@ -144,6 +139,16 @@ def _find_offset(original, got, max_shift):
                 raise Fail(f"the pixels were moved correctly (by ({dy}, {dx}) in one image), but the uncovered "
                            f"border holds values such as {float(border.ravel()[0]):.3g} instead of 0. Pad with "
                            f"zeros (black), as RandomTranslation(fill_mode='constant') does.")
+    return None
+
+
+def _far_offset(original, got):
+    """The (dy, dx), beyond max_shift, with ``got == _shift(original, dy, dx)``, or None."""
+    height, width = original.shape[:2]
+    for dy in range(-(height - 1), height):
+        for dx in range(-(width - 1), width):
+            if _same(got, _shift(original, dy, dx)):
+                return dy, dx
     return None
 
 
@@ -187,6 +192,10 @@ def judge_random_shift(data, inputs):
                        f"image {wrong[0]}, are not: check negative offsets. A slice like a[:dy] or a[-dy:] means "
                        f"something else when dy < 0 (or dy == 0); the slices max(dy, 0):height + min(dy, 0) work "
                        f"for every sign.")
+        far = _far_offset(images[wrong[0]], got[wrong[0]])
+        if far is not None:
+            raise Fail(f"image {wrong[0]} was moved by (dy, dx) = {far}, more than max_shift = {max_shift} pixels: "
+                       f"draw each offset from -max_shift to +max_shift.")
         raise Fail(f"image {wrong[0]} of the result is not image {wrong[0]} of the input moved by whole pixels "
                    f"(at most {max_shift} each way) with zeros in the uncovered border. Move each image on its "
                    f"own, and copy a slice of it into a zero array of the same shape.")
@@ -292,10 +301,17 @@ def judge_adjust_contrast(data, inputs):
 
 
 def _augmenter_inputs(rng):
-    size = int(rng.choice([8, 16, 28, 32]))
-    return {"image_size": size, "max_degrees": int(rng.choice([6, 9, 10, 12, 15, 18])),
-            "max_shift": int(rng.choice([1, 2])) if size == 8 else int(rng.integers(1, 4)),
-            "images": rng.uniform(0, 1, size=(4, size, size, 1)).astype(np.float32)}
+    # Two blocks: 8 x 8 digits and a bigger size, so that a size written into the code (8, 28) fails one of them;
+    # different angles and shifts too.
+    cases = []
+    for size, degrees, shift in zip([8, int(rng.choice([16, 28, 32]))], rng.choice([6, 9, 10, 12, 15, 18], 2,
+                                                                                     replace=False),
+                                    [int(rng.choice([1, 2])), int(rng.integers(1, 4))]):
+        cases.append({"image_size": size, "max_degrees": int(degrees), "max_shift": shift})
+    order = rng.permutation(2)
+    return {"cases": [cases[i] for i in order],
+            "images": [rng.uniform(0, 1, size=(4, case["image_size"], case["image_size"], 1)).astype(np.float32)
+                       for case in (cases[i] for i in order)]}
 
 
 def _symmetric(value):
@@ -316,9 +332,20 @@ def _flat_layers(model):
 
 
 def _collect_augmenter(answer, inputs):
+    return [_collect_block(answer, case, images) for case, images in zip(inputs["cases"], inputs["images"])]
+
+
+def _collect_block(answer, case, images):
     import keras
 
-    block = answer(image_size=inputs["image_size"], max_degrees=inputs["max_degrees"], max_shift=inputs["max_shift"])
+    try:
+        block = answer(**case)
+    except ValueError as error:
+        if "factor" not in str(error):
+            raise
+        raise Fail(f"build_augmenter({', '.join(f'{key}={value}' for key, value in case.items())}) failed in Keras: "
+                   f"{str(error)[:160].rstrip('. ')}. Each factor is a FRACTION (of a full turn, of the height or width), between "
+                   f"-1 and 1: max_degrees / 360, max_shift / image_size.") from None
     described = describe_model(block)  # refuses anything that is not a keras.Model
     settings = []
     for layer in _flat_layers(block):
@@ -338,7 +365,6 @@ def _collect_augmenter(answer, inputs):
                 if key in config:
                     entry[key] = _symmetric(config[key])
         settings.append(entry)
-    images = inputs["images"]
     unchanged = keras.ops.convert_to_numpy(block(images, training=False))
     changed = keras.ops.convert_to_numpy(block(images, training=True))
     return {"model": described, "layers": settings, "identity_off": bool(np.array_equal(unchanged, images)),
@@ -369,9 +395,25 @@ AUGMENTER = Record({"model": MODEL, "layers": ListOf(Record({"class": Text()}, e
                     "output_shape": ListOf(Integer())})
 
 
-@task("build_augmenter", points=2, inputs=_augmenter_inputs, collect=_collect_augmenter, answer=AUGMENTER)
+@task("build_augmenter", points=2, inputs=_augmenter_inputs, collect=_collect_augmenter,
+      answer=lambda inputs: Cases(inputs, AUGMENTER))
 def judge_build_augmenter(data, inputs):
-    size, degrees, shift = inputs["image_size"], inputs["max_degrees"], inputs["max_shift"]
+    """The specification, clause by clause (two blocks: 8 x 8 and a bigger size, different angles and shifts):
+
+    - a keras.Model whose random layers are exactly RandomRotation, RandomTranslation, RandomZoom, RandomContrast,
+      in that order (no flip: digits);
+    - RandomRotation's range is ±max_degrees / 360 of a turn; RandomTranslation's height and width ranges are
+      ±max_shift / image_size (for the size given, not one written into the code); RandomZoom's ±0.1;
+      RandomContrast(0.2) (either Keras reading of it) with value_range (0, 1);
+    - the first three fill with black (fill_mode="constant", fill_value 0) and interpolation="nearest";
+    - the block keeps the shape, and passes images through untouched with training=False.
+    """
+    for case, block in zip(inputs["cases"], data):
+        _judge_block(block, case, len(inputs["images"][0]))
+
+
+def _judge_block(data, case, n_images):
+    size, degrees, shift = case["image_size"], case["max_degrees"], case["max_shift"]
     layers = data["layers"]
     classes = [layer.get("class") for layer in layers]
     if "RandomFlip" in classes:
@@ -403,7 +445,8 @@ def judge_build_augmenter(data, inputs):
                 hint = (f" That is {shift} as a number of pixels; the factor is a FRACTION of the image size: "
                         f"max_shift / image_size = {shift}/{size}.")
             raise Fail(f"RandomTranslation's {key} gives the range {value}, expected ±{part:.4g} (±{shift} "
-                       f"pixel{'s' if shift > 1 else ''} of {size}).{hint}")
+                       f"pixel{'s' if shift > 1 else ''} of {size}: max_shift / image_size, for the image_size "
+                       f"passed in).{hint}")
     for key in ("height_factor", "width_factor"):
         value = zoom.get(key)
         if not (_close(value, [-0.1, 0.1]) or (key == "width_factor" and value is None)):
@@ -411,12 +454,16 @@ def judge_build_augmenter(data, inputs):
     for layer in (rotation, translation, zoom):
         name = layer["class"]
         if layer.get("fill_mode") != "constant" or layer.get("fill_value", 0.0) != 0.0:
-            raise Fail(f"{name} has fill_mode={layer.get('fill_mode')!r}: it would paint the uncovered border with "
-                       f"{'a mirror image of the edge' if layer.get('fill_mode') == 'reflect' else 'something'} "
-                       f"other than black. Digits sit on a black background: fill_mode='constant' (fill_value 0).")
+            mode = layer.get("fill_mode")
+            default = " (Keras's default when the layer is given none)" if mode == "reflect" else ""
+            raise Fail(f"{name} has fill_mode={mode!r}{default}: it would paint the uncovered border with "
+                       f"{'a mirror image of the edge' if mode == 'reflect' else 'something other than black'}"
+                       f"{' instead of black' if mode == 'reflect' else ''}. Digits sit on a black background: "
+                       f"fill_mode='constant' (fill_value 0), given to each of the three layers.")
         if layer.get("interpolation") != "nearest":
-            raise Fail(f"{name} has interpolation={layer.get('interpolation')!r}, which mixes neighbouring pixels "
-                       f"and blurs small digits; interpolation='nearest' moves whole pixels.")
+            default = " (Keras's default)" if layer.get("interpolation") == "bilinear" else ""
+            raise Fail(f"{name} has interpolation={layer.get('interpolation')!r}{default}, which mixes neighbouring "
+                       f"pixels and blurs small digits; interpolation='nearest' moves whole pixels.")
     factor = contrast.get("factor")
     low, high = factor if type(factor) is list and len(factor) == 2 else (None, None)
     if not (_close(high, 0.2) and (_close(low, 0.0) or _close(low, 0.2))):
@@ -425,8 +472,8 @@ def judge_build_augmenter(data, inputs):
     if contrast.get("value_range") != [0.0, 1.0]:
         raise Fail(f"RandomContrast has value_range={contrast.get('value_range')}: it clips to that range, and "
                    f"assumes 0..255 unless told otherwise. These pixels run from 0 to 1: value_range=(0, 1).")
-    if data["output_shape"] != [len(inputs["images"]), size, size, 1]:
-        raise Fail(f"on a batch of shape {list(inputs['images'].shape)} the block returned shape "
+    if data["output_shape"] != [n_images, size, size, 1]:
+        raise Fail(f"on a batch of shape {[n_images, size, size, 1]} the block returned shape "
                    f"{data['output_shape']}; augmentation keeps the shape.")
     if not data["identity_off"]:
         raise Fail("with training=False the block changed the images; augmentation layers should pass them "
@@ -438,9 +485,10 @@ def judge_build_augmenter(data, inputs):
 
 
 def _model_inputs(rng):
-    size, channels = int(rng.choice([8, 12, 16])), int(rng.choice([1, 3]))
-    return {"input_shape": (size, size, channels), "num_classes": int(rng.integers(3, 11)),
-            "images": rng.uniform(0, 1, size=(4, size, size, channels)).astype(np.float32)}
+    height, width = (int(n) for n in rng.choice([8, 10, 12, 16], size=2, replace=False))  # never square
+    channels = int(rng.choice([1, 3]))
+    return {"input_shape": (height, width, channels), "num_classes": int(rng.integers(3, 11)),
+            "images": rng.uniform(0, 1, size=(4, height, width, channels)).astype(np.float32)}
 
 
 def _collect_model(answer, inputs):
@@ -467,37 +515,70 @@ def _collect_model(answer, inputs):
 
 def _cnn_after_augmenter(input_shape, num_classes):
     """[(class, settings, output shape, params)] of the layers after the augmenter, worked out by hand."""
-    size, channels = input_shape[0], input_shape[2]
-    half = size // 2
+    height, width, channels = input_shape
+    rows, columns = height // 2, width // 2
     return [("Conv2D", {"filters": 16, "kernel_size": [3, 3], "padding": "same", "activation": "relu"},
-             [None, size, size, 16], (9 * channels + 1) * 16),
-            ("MaxPooling2D", {"pool_size": [2, 2]}, [None, half, half, 16], 0),
-            ("Flatten", {}, [None, half * half * 16], 0),
+             [None, height, width, 16], (9 * channels + 1) * 16),
+            ("MaxPooling2D", {"pool_size": [2, 2]}, [None, rows, columns, 16], 0),
+            ("Flatten", {}, [None, rows * columns * 16], 0),
             ("Dense", {"units": num_classes, "activation": "softmax"}, [None, num_classes],
-             (half * half * 16 + 1) * num_classes)]
+             (rows * columns * 16 + 1) * num_classes)]
+
+
+def _softmax_merged(model_layers):
+    """The layers with ``Dense`` + ``Softmax()`` (or ``Activation("softmax")``) read as one softmax Dense."""
+    merged = []
+    for layer in model_layers:
+        kind = layer.get("class")
+        softmax = kind == "Softmax" or (kind == "Activation" and layer.get("activation") == "softmax")
+        previous = merged[-1] if merged else {}
+        if softmax and previous.get("class") == "Dense" and previous.get("activation") in ("linear", None):
+            merged[-1] = {**previous, "activation": "softmax", "output_shape": layer.get("output_shape")}
+        else:
+            merged.append(layer)
+    return merged
 
 
 @task("augmented_model", points=3, inputs=_model_inputs, collect=_collect_model,
       answer=Record({"model": MODEL, "augmenter_at": ListOf(Integer()), "unpacked": Flag(), "off_repeats": Flag(),
                      "on_varies": Flag()}))
 def judge_augmented_model(data, inputs):
+    """The specification, clause by clause (the check's own augmenter; input shapes never square):
+
+    - the given `augmenter` object is in the model, first, right after keras.Input(shape=input_shape), with
+      nothing (no Rescaling) before it;
+    - after it: Conv2D(16, 3, padding="same", relu), MaxPooling2D(2), Flatten, Dense(num_classes) with a softmax
+      (as activation="softmax", or a Softmax / Activation("softmax") layer after it), with the shapes and parameter
+      counts these give;
+    - with training=False the model is deterministic (no augmentation when predicting), with training=True the
+      augmentation runs;
+    - compiling is not asked for; a model that is compiled anyway must not contradict its softmax output
+      (from_logits=True) or use keras.metrics.Accuracy() for class labels.
+    """
     input_shape, k = inputs["input_shape"], inputs["num_classes"]
     model = data["model"]
     model_layers = compiled_layers(model)
     classes = [layer.get("class") for layer in model_layers]
     where = [int(expect_number(index, "the augmenter's position")) for index in data["augmenter_at"]]
+    if not where and "Lambda" in classes:
+        raise Fail(f"the augmenter passed in is not in the model as a layer (its layers are {classes}): a Lambda "
+                   f"that calls it hides it from Keras, which can then neither pass `training` on nor save it. Put "
+                   f"the block itself into the model, right after keras.Input.")
     if not where:
         raise Fail(f"the augmenter passed in is not in the model (its layers are {classes}). Put that very object, "
                    f"`augmenter`, into the model as a layer, right after keras.Input: building new random layers "
                    f"ignores the block you were given.")
     first = where[0]
+    if first != 0 and set(classes[:first]) <= {"Rescaling", "Normalization"}:
+        raise Fail(f"the model has {classes[:first]} before the augmenter, but the table has no Rescaling: the images "
+                   f"arrive scaled to 0..1 already. Put the augmenter right after keras.Input, and nothing else.")
     if first != 0:
         raise Fail(f"the augmenter is layer {first + 1}, after {classes[:first]}. Augmentation comes FIRST, right "
                    f"after keras.Input: it must change the images themselves, not feature maps computed from them.")
     if model.get("input_shape") != [None, *input_shape]:
         raise Fail(f"the model's input shape is {model.get('input_shape')}, expected [None, "
                    f"{', '.join(map(str, input_shape))}]: start with keras.Input(shape=input_shape).")
-    rest = model_layers[where[-1] + 1:]
+    rest = _softmax_merged(model_layers[where[-1] + 1:])
     expected = _cnn_after_augmenter(input_shape, k)
     wanted = [name for name, *_ in expected]
     if [layer.get("class") for layer in rest] != wanted:
@@ -512,6 +593,9 @@ def judge_augmented_model(data, inputs):
     total = sum(params for *_, params in expected)
     if model.get("params") != total:
         raise Fail(f"the model has {model.get('params')} parameters, expected {total} (the augmenter adds none).")
+    problem = compile_problem(model) if model.get("compiled") else None
+    if problem:
+        raise Fail(f"the model need not be compiled here, but it is, and {problem}")
     if not data["off_repeats"]:
         raise Fail("model(images, training=False) gave different outputs on two calls: something random still runs "
                    "when not training. Use the augmenter as a layer and let Keras pass `training` on; never call "
@@ -551,13 +635,37 @@ WRONGLY_OUT = {
 }
 
 
+def _notebook_list(answer):
+    """The list AUGMENTATIONS of the learner's notebook (the globals of their function), or None."""
+    import inspect
+
+    function = inspect.unwrap(answer)
+    names = getattr(function, "__globals__", {})
+    value = names.get("AUGMENTATIONS")
+    return value if type(value) is list else None
+
+
 def _collect_choices(answer, inputs):
+    shared = _notebook_list(answer)
+    before = list(shared) if shared is not None else None
     chosen = []
-    for case in inputs["cases"]:
-        value = answer(**case)
-        if type(value) in (set, frozenset) and all(type(item) is str for item in value):
-            value = sorted(value)
-        chosen.append(to_plain(value, f"the value it returned for {case['dataset']!r}"))
+    try:
+        for case in inputs["cases"]:
+            value = answer(**case)
+            if type(value) in (set, frozenset) and all(type(item) is str for item in value):
+                value = sorted(value)
+            chosen.append(to_plain(value, f"the value it returned for {case['dataset']!r}"))
+    finally:
+        if shared is not None and shared != before:
+            shared[:] = before  # the notebook's list back as it was; the judge is told
+            changed = True
+        else:
+            changed = False
+    if changed:
+        raise Fail("useful_augmentations changed the list AUGMENTATIONS itself: `chosen = AUGMENTATIONS` gives "
+                   "a second name for the same list, not a copy, so chosen.remove(...) shortened the notebook's "
+                   "list, and the next call started from the damaged one (the check has put it back). Build a "
+                   "new list: list(AUGMENTATIONS), or [name for name in AUGMENTATIONS if ...].")
     return chosen
 
 
@@ -567,6 +675,14 @@ def _collect_choices(answer, inputs):
       inputs=lambda rng: {"cases": [{"dataset": name} for name in USEFUL]},
       collect=_collect_choices, answer=lambda inputs: Cases(inputs, ANY))
 def judge_useful_augmentations(data, inputs):
+    """The specification, clause by clause (the three datasets):
+
+    - a list of names, each spelt as in AUGMENTATIONS;
+    - digits: the small rotation, shift, zoom and contrast change, and no flip or half turn (they change the label);
+    - shapes: all seven (a shape has no up, down, left or right); animal photos: the horizontal flip and the four
+      small ones, not the vertical flip or the half turn (images the network will never meet);
+    - the notebook's AUGMENTATIONS list is left as it was (checked in the collect).
+    """
     for case, got in zip(inputs["cases"], data):
         dataset = case["dataset"]
         what = f"useful_augmentations({dataset!r})"
