@@ -165,8 +165,8 @@ def softmax(Z):
 
 @wrong("init_dense", "uniform")
 def init_dense(n_inputs, n_units, activation, rng):
-    fan = n_inputs if activation == "relu" else (n_inputs + n_units) / 2
-    limit = np.sqrt(3.0 / fan)  # the uniform distribution with the right standard deviation
+    scale = np.sqrt(2.0 / n_inputs) if activation == "relu" else np.sqrt(2.0 / (n_inputs + n_units))
+    limit = np.sqrt(3.0) * scale  # a uniform distribution with the right standard deviation, but not a normal one
     return rng.uniform(-limit, limit, size=(n_inputs, n_units)), np.zeros(n_units)
 
 
