@@ -188,8 +188,8 @@ def judge_and_gate(data, inputs):
         border = (f" For {', '.join(at_zero)} the sum w · x + b is exactly 0, and a step neuron fires only when "
                   f"the sum is strictly greater than 0." if at_zero else "")
         raise Fail(f"with w={w.tolist()} and b={b:g} the step neuron {_gate_name(outputs)}: it gives {outputs} for "
-                   f"(0,0), (0,1), (1,0), (1,1), and AND should give [0, 0, 0, 1].{border} The bias sets how much the weighted sum "
-                   f"must reach before the neuron fires: only both inputs together may get past it.")
+                   f"(0,0), (0,1), (1,0), (1,1), and AND should give [0, 0, 0, 1].{border} The bias sets how much "
+                   f"the weighted sum must reach before the neuron fires: only both inputs together may get past it.")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -239,9 +239,9 @@ def judge_xor_network(data, inputs):
             by_input = {_row_text(x): int(round(value)) for x, value in zip(X, values)}
             outputs = [by_input[key] for key in ("(0,0)", "(0,1)", "(1,0)", "(1,1)")]
             raise Fail(f"{what}: the network {_gate_name(outputs)}, giving {outputs} for (0,0), (0,1), (1,0), "
-                       f"(1,1); XOR is 1 only when exactly one input is 1 ([0, 1, 1, 0]). Combine an OR neuron and a NAND neuron in the "
-                       f"hidden layer, then AND them; check each threshold, since a step neuron fires only when "
-                       f"w · x + b > 0, strictly.")
+                       f"(1,1); XOR is 1 only when exactly one input is 1 ([0, 1, 1, 0]). Combine an OR neuron and a "
+                       f"NAND neuron in the hidden layer, then AND them; check each threshold, since a step neuron "
+                       f"fires only when w · x + b > 0, strictly.")
 
 
 # --------------------------------------------------------------------------------------------------------
