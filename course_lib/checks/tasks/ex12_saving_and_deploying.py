@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import (ANY, Array, Cases, Either, Exercise, Fail, Flag, Integer, Items, ListOf, Number, Record, Text,
-                describe_model, expect_array, expect_number, to_plain)
+                describe_model, expect_array, expect_number, to_plain, weights_digest)
 from ._common import MODEL, distinct_sizes, forgot_return
 
 EXERCISE = Exercise("12_saving_and_deploying", "Saving and deploying models")
@@ -52,6 +52,17 @@ def _files(folder):
     return sorted(path.relative_to(folder).as_posix() for path in Path(folder).rglob("*") if path.is_file())
 
 
+def _written(folder, elsewhere):
+    """Where the learner's code wrote: inside ``folder``, in the current folder, and next to ``folder``.
+
+    A file next to ``folder`` (in the scratch root) comes from a path glued as strings without a separator,
+    ``str(folder) + "name.keras"``, which names ``.../foldername.keras``.
+    """
+    root = Path(folder).parent
+    beside = sorted(path.name for path in root.iterdir() if path.is_file())
+    return {"files": _files(folder), "outside": _files(elsewhere), "beside": beside}
+
+
 def _outputs(model, X):
     """The model's outputs for ``X`` as a float64 NumPy array (one call, one batch: repeatable to the bit)."""
     import keras
@@ -79,13 +90,18 @@ def _comparison(original, returned, X):
 # What _comparison adds to an answer: "difference" is None, and "shapes" says why, when the outputs' shapes differ.
 COMPARISON = {"identical": Flag(), "difference": ANY}
 SHAPES = {"shapes": Items(ListOf(Integer()), ListOf(Integer()), names=("the original's", "the returned model's"))}
-# Where a task wrote its files: paths relative to `folder`, and to the current folder.
-FILES = {"files": ListOf(Text()), "outside": ListOf(Text())}
+# Where a task wrote its files: paths relative to `folder`, to the current folder, and files next to `folder`.
+FILES = {"files": ListOf(Text()), "outside": ListOf(Text()), "beside": ListOf(Text())}
 
 
 def _judge_files(data, want, function, save_call):
     """The common checks on where a task wrote its file(s): one file ``want`` inside ``folder``."""
     outside, files = data["outside"], data["files"]
+    if data["beside"] and not files:
+        name = data["beside"][0]
+        raise Fail(f"{function} wrote {name} NEXT to `folder`, not inside it: the path was glued together as text "
+                   f"without a separator (str(folder) + \"name\" gives .../folder{name.removeprefix('folder')}). Join "
+                   f"paths with /, which puts the separator in: {save_call}.")
     if outside:
         raise Fail(f"{function} wrote {outside} into the current folder instead of into `folder`: build the path "
                    f"from the folder you are given, {save_call}.")
@@ -163,9 +179,9 @@ def _collect_save_and_reload(answer, inputs):
     model = _dense_model(inputs)
     with _scratch() as (folder, elsewhere):
         returned = answer(model=model, folder=folder)
-        files, outside = _files(folder), _files(elsewhere)
+        written = _written(folder, elsewhere)
     returned = _expect_model(returned, "save_and_reload(model, folder)")
-    return {"files": files, "outside": outside, "same_object": returned is model,
+    return {**written, "same_object": returned is model,
             "model": describe_model(returned), **_comparison(model, returned, inputs["X"])}
 
 
@@ -176,6 +192,14 @@ RELOADED = Record({**MODEL.fields}, optional={"optimizer": Record({"class": Text
 @task("save_and_reload", points=2, inputs=_dense_inputs, collect=_collect_save_and_reload,
       answer=Record({**FILES, "same_object": Flag(), "model": RELOADED, **COMPARISON}, optional=SHAPES))
 def judge_save_and_reload(data, inputs):
+    """The specification, clause by clause (a compiled two-layer network, Adam at a rate other than the default):
+
+    - exactly one file, `<model.name>.keras`, inside `folder` (not next to it, not in the current folder; not
+      .h5, .weights.h5 or a SavedModel);
+    - the returned model is a new object, not the one given, and predicts bitwise what the original does;
+    - it keeps the compile settings the file holds: compiled, the same optimizer class and learning rate, the
+      same loss (sparse categorical cross-entropy, from_logits=False).
+    """
     name, function = inputs["name"], "save_and_reload(model, folder)"
     want = f"{name}.keras"
     _judge_files(data, want, function, f"model.save(folder / f\"{{model.name}}.keras\") writes {want}")
@@ -191,8 +215,15 @@ def judge_save_and_reload(data, inputs):
     rate = expect_number(optimizer.get("learning_rate", 0.0), "the optimizer's learning rate", finite=False)
     if optimizer.get("class") != "Adam" or not np.isclose(rate, inputs["learning_rate"], rtol=1e-5):
         raise Fail(f"the model from {function} has the optimizer {optimizer.get('class')} with learning rate "
-                   f"{optimizer.get('learning_rate')}; the original was compiled with Adam at "
-                   f"{inputs['learning_rate']:g}, and the .keras file keeps it: load the file as it is.")
+                   f"{rate:.4g}; the original was compiled with Adam at "
+                   f"{inputs['learning_rate']:g}, and the .keras file keeps it: load the file as it is, without "
+                   f"compiling it again.")
+    loss = model.get("loss_detail") or {}
+    if loss.get("name") != "sparse_categorical_crossentropy" or loss.get("from_logits"):
+        shown = loss.get("name") if not loss.get("from_logits") else f"{loss.get('name')} with from_logits=True"
+        raise Fail(f"the model from {function} has the loss {shown}; the original was compiled with "
+                   f"sparse_categorical_crossentropy, and the .keras file keeps it: load the file as it is, "
+                   f"without compiling it again.")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -224,30 +255,61 @@ def _cnn_model(inputs):
     return model
 
 
+@contextlib.contextmanager
+def _recorded_loads():
+    """Record the models that ``load_weights`` is called on (their ids), while the block runs."""
+    import keras
+
+    loads = []
+    original = keras.Model.load_weights
+
+    def load_weights(model, *args, **kwargs):
+        loads.append(id(model))
+        return original(model, *args, **kwargs)
+
+    keras.Model.load_weights = load_weights
+    try:
+        yield loads
+    finally:
+        keras.Model.load_weights = original
+
+
 def _collect_restore_weights(answer, inputs):
     model = _cnn_model(inputs)
     model.set_weights([inputs["K"], inputs["b"], inputs["W"], inputs["c"]])
-    built = []  # (model, its weights when build_model made it)
+    trained = weights_digest(model)
+    built = []  # (model, the digest of its weights when build_model made it)
 
     def build_model():
         fresh = _cnn_model(inputs)  # new random weights, the same architecture and name
-        built.append((fresh, [w.copy() for w in fresh.get_weights()]))
+        built.append((fresh, weights_digest(fresh)))
         return fresh
 
-    with _scratch() as (folder, elsewhere):
+    with _scratch() as (folder, elsewhere), _recorded_loads() as loads:
         returned = answer(model=model, build_model=build_model, folder=folder)
-        files, outside = _files(folder), _files(elsewhere)
+        written = _written(folder, elsewhere)
     returned = _expect_model(returned, "restore_weights(model, build_model, folder)")
     origin = next((start for fresh, start in built if fresh is returned), None)
-    unchanged = origin is not None and all(np.array_equal(a, b) for a, b in zip(returned.get_weights(), origin))
-    return {"files": files, "outside": outside, "same_object": returned is model, "builds": len(built),
-            "from_build": origin is not None, "unchanged": bool(unchanged), **_comparison(model, returned, inputs["X"])}
+    now = weights_digest(returned)
+    return {**written, "same_object": returned is model, "builds": len(built), "from_build": origin is not None,
+            "unchanged": origin is not None and now == origin, "holds_trained": now == trained,
+            "trained_elsewhere": any(fresh is not returned and weights_digest(fresh) == trained for fresh, _ in built),
+            "loaded": id(returned) in loads, **_comparison(model, returned, inputs["X"])}
 
 
 @task("restore_weights", points=2, inputs=_cnn_inputs, collect=_collect_restore_weights,
       answer=Record({**FILES, "same_object": Flag(), "builds": Integer(), "from_build": Flag(), "unchanged": Flag(),
-                     **COMPARISON}, optional=SHAPES))
+                     "holds_trained": Flag(), "trained_elsewhere": Flag(), "loaded": Flag(), **COMPARISON},
+                    optional=SHAPES))
 def judge_restore_weights(data, inputs):
+    """The specification, clause by clause (a small CNN holding "trained" weights; build_model makes its twin):
+
+    - exactly one file, `<model.name>.weights.h5`, inside `folder`;
+    - the returned model is one that build_model() made (not the given model, not a clone), and no longer holds
+      the fresh weights it was built with, but the original's (weights_digest), read from the file with
+      load_weights (not copied in memory with set_weights);
+    - it predicts bitwise what the original does.
+    """
     name, function = inputs["name"], "restore_weights(model, build_model, folder)"
     want = f"{name}.weights.h5"
     _judge_files(data, want, function, f"model.save_weights(folder / f\"{{model.name}}.weights.h5\") writes {want}")
@@ -258,9 +320,17 @@ def judge_restore_weights(data, inputs):
         raise Fail(f"{function} returned a model that build_model() did not make (it was called {data['builds']} "
                    f"times): the weights file has no architecture, so your code rebuilds it with build_model(), "
                    f"then loads the weights into that model.")
+    if data["unchanged"] and data["trained_elsewhere"]:
+        raise Fail(f"build_model() was called {data['builds']} times, and the weights went into a model you did not "
+                   f"return: the one returned still has its random weights. Keep the new model in a variable, "
+                   f"fresh = build_model(), load into it and return that same object.")
     if data["unchanged"]:
         raise Fail(f"the model from {function} still has the random weights build_model() gave it: call "
                    f"fresh.load_weights(path) before returning it.")
+    if data["holds_trained"] and not data["loaded"]:
+        raise Fail(f"the model from {function} holds the right weights, but you never called load_weights on it: "
+                   f"they were copied in memory (set_weights), so nothing shows that the file you saved can restore "
+                   f"them. Load them from the file: fresh.load_weights(path).")
     _judge_predictions(data, function, "load the weights from the file you saved, into the model you return.")
 
 
@@ -269,7 +339,7 @@ def judge_restore_weights(data, inputs):
 
 
 def _standardize_inputs(rng):
-    channels, n_classes = int(rng.integers(1, 4)), int(rng.integers(2, 5))
+    channels, n_classes = int(rng.integers(2, 4)), int(rng.integers(2, 5))  # 2 or 3 channels: one mean each
     return {"mean": np.round(rng.uniform(0.2, 0.6, size=channels), 3),
             "std": np.round(rng.uniform(0.1, 0.4, size=channels), 3),
             "layer_name": f"standardize_{int(rng.integers(1, 1000))}",
@@ -295,6 +365,9 @@ def _collect_standardize(answer, inputs):
     if not data["own_get_config"]:
         return data
     layer = answer(mean=inputs["mean"].copy(), std=inputs["std"].copy(), name=inputs["layer_name"])
+    X = inputs["X"]
+    standardized = np.asarray(keras.ops.convert_to_numpy(layer(X)), dtype=np.float64)
+    data["uses_stored"] = bool(np.allclose(standardized, (X - inputs["mean"]) / inputs["std"], rtol=1e-4, atol=1e-5))
     config = layer.get_config()  # the stub's NotImplementedError goes up: "not attempted"
     data["config_type"] = type(config).__name__
     data["keys"] = sorted(str(key) for key in config) if isinstance(config, dict) else None
@@ -339,22 +412,39 @@ def _collect_standardize(answer, inputs):
 # others in the same order, with .get: a missing error reads as none, a missing name, mean or std fails. "keys" is
 # None when get_config gave no dict, each error None when its step worked; the reloaded mean and std keep their shape.
 STANDARDIZE = Record({"own_get_config": Flag(), "registered": Text()},
-                     optional={"config_type": Text(), "keys": ANY, "json_error": ANY, "save_error": ANY,
+                     optional={"uses_stored": Flag(), "config_type": Text(), "keys": ANY, "json_error": ANY, "save_error": ANY,
                                "load_error": ANY, "loaded_class": Text(), "loaded_name": Text(), "mean": Array(),
                                "std": Array(), **COMPARISON, **SHAPES})
 
 
 @task("Standardize", points=2, inputs=_standardize_inputs, collect=_collect_standardize, answer=STANDARDIZE)
 def judge_standardize(data, inputs):
+    """The specification, clause by clause (2 or 3 channels, a layer with a name of its own):
+
+    - the class is registered and has its own get_config;
+    - the layer computes (x - mean) / std with the mean and std it was made with (the training set's), not
+      statistics of the batch it is called on;
+    - get_config returns a dict with the base class's keys (name, dtype, trainable) and `mean` and `std`, all
+      JSON-serialisable (lists of Python floats);
+    - a model holding the layer saves and loads; the reloaded layer has the same name, one mean and one std per
+      channel equal to the saved ones, and the model predicts bitwise as before.
+    """
     if not data["own_get_config"]:
         raise Fail("Standardize has no get_config method of its own. Keras cannot guess how to remake the layer "
                    "(its arguments are NumPy arrays), so define get_config(self) returning a dict of them.")
     if ">" not in data["registered"]:
         raise Fail("Standardize is not registered, so load_model will not find the class: keep the line "
                    "@keras.saving.register_keras_serializable(package=\"exercises\") right above `class Standardize`.")
+    if data.get("uses_stored") is False:
+        raise Fail("the layer does not compute (x - mean) / std with the mean and std it was made with: it seems to "
+                   "use statistics of the batch it is called on. A deployed model sees one image at a time, so it "
+                   "must standardize with the training set's statistics, stored in the layer: (inputs - self.mean) / "
+                   "self.std.")
     keys = data.get("keys")
     if type(keys) is not list:
-        raise Fail(f"get_config returned a {data.get('config_type')}; it should return a dict: "
+        forgot = (": did you forget to `return` it? config.update(...) changes the dict but returns None"
+                  if data.get("config_type") == "NoneType" else "")
+        raise Fail(f"get_config returned a {data.get('config_type')}{forgot}; it should return a dict: "
                    f"{{**super().get_config(), \"mean\": ..., \"std\": ...}}.")
     missing = [key for key in ("mean", "std") if key not in keys]
     if missing:
@@ -365,8 +455,11 @@ def judge_standardize(data, inputs):
                    f"are missing, so the reloaded layer loses them. Start from the base class's config: "
                    f"{{**super().get_config(), \"mean\": ..., \"std\": ...}}.")
     if data.get("json_error"):
+        numbers = (" list(self.mean) is no better: a list of NumPy float32 numbers, which JSON cannot store either."
+                   if "float32" in data["json_error"] else "")
         raise Fail(f"the dict from get_config cannot be written as JSON ({data['json_error']}): config.json holds "
-                   f"plain values only. Turn the NumPy arrays into lists with self.mean.tolist().")
+                   f"plain values only. Turn the NumPy arrays into lists of Python floats with self.mean.tolist()."
+                   f"{numbers}")
     if data.get("save_error"):
         raise Fail(f"saving a model with a Standardize layer failed: {data['save_error']}")
     if data.get("load_error"):
@@ -376,8 +469,12 @@ def judge_standardize(data, inputs):
                    f"start get_config from super().get_config(), which holds the name.")
     for key in ("mean", "std"):
         got = expect_array(data.get(key), f"the reloaded layer's {key}", finite=False)
+        if got.shape == () and inputs[key].shape != ():
+            raise Fail(f"the reloaded layer has {key} = {float(got):.4g}, a single number, but the saved one had "
+                       f"one number per channel, {inputs[key].tolist()}: get_config should keep them all, "
+                       f"self.{key}.tolist().")
         if got.shape != inputs[key].shape or not np.allclose(got, inputs[key], rtol=1e-6):
-            raise Fail(f"the reloaded layer has {key} = {got.tolist()}, the saved one {inputs[key].tolist()}: "
+            raise Fail(f"the reloaded layer has {key} = {np.round(got, 4).tolist()}, the saved one {inputs[key].tolist()}: "
                        f"get_config should return self.{key} under the key {key!r}.")
     _judge_predictions(data, "load_model", "the reloaded layer should compute (x - mean) / std as before.")
 
@@ -410,7 +507,8 @@ def _resize(image, height, width):
     return np.einsum("ij,kjc->kic", _bilinear_weights(image.shape[1], width), image)
 
 
-def _preprocess_reference(image, metadata, *, gray_weights=LUMA, invert=None):
+def _preprocess_reference(image, metadata, *, gray_weights=LUMA, invert=None, scale="255"):
+    """The pipeline of the task; ``scale`` "max" or "minmax" gives the slip of scaling by the image's own values."""
     height, width, channels = metadata["input_shape"]
     x = np.asarray(image, dtype=np.float64)
     x = x[..., np.newaxis] if x.ndim == 2 else x
@@ -420,7 +518,12 @@ def _preprocess_reference(image, metadata, *, gray_weights=LUMA, invert=None):
         x = np.repeat(x, 3, axis=-1)
     if x.shape[:2] != (height, width):
         x = _resize(x, height, width)
-    x = x / 255.0
+    if scale == "max":
+        x = x / x.max()
+    elif scale == "minmax":
+        x = (x - x.min()) / (x.max() - x.min())
+    else:
+        x = x / 255.0
     invert = metadata["preprocessing"]["invert"] if invert is None else invert
     return 1.0 - x if invert else x
 
@@ -442,28 +545,35 @@ def _preprocess_inputs(rng):
     def image(shape):
         return rng.integers(0, 256, size=shape, dtype=np.uint8)
 
-    def other_size(metadata):
+    def other_size(metadata, kind):
+        """A file size different from the model's: "bigger" or "smaller" on both axes, or "mixed"."""
         height, width, _ = metadata["input_shape"]
         while True:
-            size = tuple(int(n) for n in rng.integers(5, 33, size=2))
-            if size not in ((height, width), (width, height)):
+            if kind == "bigger":
+                size = int(rng.integers(height + 2, 33)), int(rng.integers(width + 2, 33))
+            elif kind == "smaller":
+                size = int(rng.integers(3, height - 1)), int(rng.integers(3, width - 1))
+            else:  # taller but narrower
+                size = int(rng.integers(height + 2, 33)), int(rng.integers(3, width - 1))
+            if size != (width, height):
                 return size
 
     inverts = rng.permutation([True, False, True, False])
     cases = []
     gray = _metadata(rng, 1, inverts[0])
-    cases.append({"image": image(other_size(gray) + (3,)), "metadata": gray})             # RGB file, gray model
+    cases.append({"image": image(other_size(gray, "bigger") + (3,)), "metadata": gray})   # RGB file, gray model
     gray = _metadata(rng, 1, inverts[1])
-    cases.append({"image": image(other_size(gray)), "metadata": gray})                    # (h, w) gray file
+    cases.append({"image": image(other_size(gray, "smaller")), "metadata": gray})         # (h, w) gray file
     color = _metadata(rng, 3, inverts[2])
-    cases.append({"image": image(other_size(color) + (1,)), "metadata": color})           # (h, w, 1), colour model
+    cases.append({"image": image(other_size(color, "mixed") + (1,)), "metadata": color})  # (h, w, 1), colour model
     color = _metadata(rng, 3, inverts[3])
     cases.append({"image": image(tuple(color["input_shape"][:2]) + (3,)), "metadata": color})  # right size already
     return {"cases": [cases[i] for i in rng.permutation(len(cases))]}
 
 
 def _collect_preprocess(answer, inputs):
-    return [to_plain(answer(image=case["image"].copy(), metadata=copy.deepcopy(case["metadata"])),
+    # the image itself (the guard sees a change to it); the metadata a copy, so that the inputs stay as drawn
+    return [to_plain(answer(image=case["image"], metadata=copy.deepcopy(case["metadata"])),
                      f"the value it returned for case {number}")
             for number, case in enumerate(inputs["cases"], start=1)]
 
@@ -472,6 +582,16 @@ def _collect_preprocess(answer, inputs):
 @task("preprocess", points=3, inputs=_preprocess_inputs, collect=_collect_preprocess,
       answer=lambda inputs: Cases(inputs, Array()))
 def judge_preprocess(data, inputs):
+    """The specification, clause by clause (four images: an RGB file for a gray model, a (h, w) gray file and a
+    (h, w, 1) one for colour models, one already at the model's size; files bigger, smaller, and taller but
+    narrower than the model's never-square input; inverted or not, two of each):
+
+    - the result has shape (height, width, channels) of input_shape, in that order, channel axis kept;
+    - gray from RGB with the luminance weights, gray repeated on three channels for an RGB model;
+    - a bilinear resize of every image whose size differs, smaller ones too;
+    - divided by the fixed 255 (not by the image's own maximum or range), then 1 - v where invert is True;
+    - float32; the caller's image is left as it was (the framework's guard).
+    """
     for case, got in zip(inputs["cases"], data):
         image, metadata = case["image"], case["metadata"]
         height, width, channels = metadata["input_shape"]
@@ -490,7 +610,8 @@ def judge_preprocess(data, inputs):
                 hint = (": height and width are swapped. input_shape is [height, width, channels]; "
                         "course_lib.data.resize takes (height, width), but PIL's Image.resize takes (width, height).")
             elif array.shape[:2] == image.shape[:2]:
-                hint = ": the image was not resized to the model's input size."
+                hint = (": the image was not resized to the model's input size. Resize every image whose size "
+                        "differs from (height, width), smaller ones too.")
             elif array.shape == (height, width, 4 - channels):
                 hint = (": this model takes 3 channels (RGB); repeat a gray image on all three."
                         if channels == 3 else ": this model takes gray images, 1 channel; convert RGB to gray.")
@@ -511,6 +632,13 @@ def judge_preprocess(data, inputs):
         hints = [(_preprocess_reference(image, metadata, invert=not invert),
                   f"it is {'not ' if invert else ''}inverted. metadata['preprocessing']['invert'] is {invert}: "
                   + ("after scaling, replace each value v by 1 - v." if invert else "leave the values as they are."))]
+        for scale, message in (("max", "each image was divided by its own largest pixel, not by 255. The model was "
+                                        "trained on pixels / 255; scaling by the image's own values makes a dim "
+                                        "image look bright. Divide by the fixed 255."),
+                               ("minmax", "each image was stretched from its own darkest and brightest pixel to 0..1 "
+                                          "(min-max), not divided by 255. The model was trained on pixels / 255, "
+                                          "the same fixed scale for every image: divide by 255.")):
+            hints.append((_preprocess_reference(image, metadata, scale=scale), message))
         if image.ndim == 3 and image.shape[-1] == 3 and channels == 1:
             hints.append((_preprocess_reference(image, metadata, gray_weights=np.full(3, 1 / 3)),
                           "the colour image was turned gray with a plain mean of R, G and B; use the luminance "
@@ -543,24 +671,52 @@ def _predict_inputs(rng):
     return {"cases": cases}
 
 
+def _type_name(value):
+    """``"str"`` and ``"float"`` for those types and their subclasses (np.str_, np.float64), else the type's name."""
+    for kind in (str, float):
+        if isinstance(value, kind):
+            return kind.__name__
+    return f"{type(value).__module__}.{type(value).__name__}".removeprefix("builtins.")
+
+
 def _collect_predict(answer, inputs):
-    return [to_plain(answer(probabilities=case["probabilities"].copy(), class_names=list(case["class_names"])),
-                     f"the value it returned for case {number}")
-            for number, case in enumerate(inputs["cases"], start=1)]
+    collected = []
+    for number, case in enumerate(inputs["cases"], start=1):
+        # the caller's array itself: the guard sees a change to it
+        value = answer(probabilities=case["probabilities"], class_names=list(case["class_names"]))
+        types = ([[_type_name(item) for item in pair] for pair in value
+                  if isinstance(pair, (list, tuple)) and len(pair) == 2] if isinstance(value, (list, tuple)) else [])
+        collected.append({"value": to_plain(value, f"the value it returned for case {number}"),
+                          "outer": _type_name(value), "types": types})
+    return collected
 
 
 # One answer per case, which the judge reads itself: its messages name the (label, probability) pairs it expects,
-# a class index given as a label, and a count of items that shows argmax(axis=0).
+# a class index given as a label, and a count of items that shows argmax(axis=0). "types" holds the type names of
+# each pair's label and probability before they became plain data (a NumPy float32 reads as a float there).
 @task("predict_labels", points=1, inputs=_predict_inputs, collect=_collect_predict,
-      answer=lambda inputs: Cases(inputs, ANY))
+      answer=lambda inputs: Cases(inputs, Record({"value": ANY, "outer": Text(), "types": ListOf(ListOf(Text()))})))
 def judge_predict_labels(data, inputs):
-    for case, got in zip(inputs["cases"], data):
+    """The specification, clause by clause (two cases: fewer rows than classes, and a single row):
+
+    - a list with one (label, probability) pair per row, not two lists, not one pair per class;
+    - the label is the name (a str from class_names) of the row's most likely class: argmax along axis 1;
+    - the probability is that class's own probability (not the row's sum, not a percentage), as a Python float
+      (a NumPy float32 is not, and json cannot write it);
+    - the caller's array is left as it was (the framework's guard).
+    """
+    for case, answer in zip(inputs["cases"], data):
+        got, types = answer["value"], answer["types"]
         probabilities, names = case["probabilities"].astype(np.float64), case["class_names"]
         n_rows, n_classes = probabilities.shape
         what = f"predict_labels(probabilities, class_names) for probabilities of shape {probabilities.shape}"
         if type(got) is not list:
             raise Fail(f"{what} should return a list of (label, probability) pairs, one per row; got "
                        f"{'None' + forgot_return(got, 'it') if got is None else 'a ' + type(got).__name__}.")
+        if (len(got) == 2 and n_rows != 2 and all(type(part) is list and len(part) == n_rows for part in got)
+                and answer["outer"] == "tuple"):
+            raise Fail(f"{what} returned two lists, the labels and the probabilities; the task asks for one list of "
+                       f"(label, probability) pairs, one per row: zip them, list(zip(labels, probabilities)).")
         if len(got) != n_rows:
             hint = (": one pair per row (per image). Take the argmax of each row, probabilities.argmax(axis=1); "
                     "axis=0 runs down the columns." if len(got) == n_classes else ": one pair per row (per image).")
@@ -576,14 +732,25 @@ def judge_predict_labels(data, inputs):
                         if type(label) in (int, float) and label == k else ": return the class name, a string.")
                 raise Fail(f"row {row} of {what}: the label is {label!r}{hint}")
             if label != names[k]:
+                least = (" That is the class with the smallest probability: np.argsort sorts in ascending order, so "
+                         "the most likely class is the LAST one ([:, -1]); probabilities.argmax(axis=1) is simpler."
+                         if label == names[int(probabilities[row].argmin())] else "")
                 raise Fail(f"row {row} of {what}: the label is {label!r}, expected {names[k]!r}, the class with the "
-                           f"largest probability ({probabilities[row, k]:.3f}) in that row.")
+                           f"largest probability ({probabilities[row, k]:.3f}) in that row.{least}")
             value = expect_number(probability, f"the probability in row {row} of {what}")
             if not np.isclose(value, probabilities[row, k], rtol=1e-5, atol=1e-7):
-                hint = (" That is the sum of the row; take the chosen class's own probability."
-                        if np.isclose(value, probabilities[row].sum(), rtol=1e-5) and n_classes > 1 else "")
+                hint = ""
+                if np.isclose(value, probabilities[row].sum(), rtol=1e-5) and n_classes > 1:
+                    hint = " That is the sum of the row; take the chosen class's own probability."
+                elif np.isclose(value, 100 * probabilities[row, k], rtol=1e-5):
+                    hint = (" That is a percentage; return the probability itself, from 0 to 1 (format it as a "
+                            "percentage only when you print it).")
                 raise Fail(f"row {row} of {what}: the probability is {value:.4g}, expected "
                            f"{probabilities[row, k]:.4g}, the probability of {names[k]!r}.{hint}")
+            if row < len(types) and types[row][1] != "float":
+                raise Fail(f"row {row} of {what}: the probability is a {types[row][1]}, not a Python float. "
+                           f"Indexing a NumPy array gives NumPy numbers (np.float32 here), which json cannot write "
+                           f"and which print as np.float32(...): convert with float(...).")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -591,7 +758,7 @@ def judge_predict_labels(data, inputs):
 
 
 def _compatible_inputs(rng):
-    height, width = (int(n) for n in rng.integers(5, 20, size=2))
+    height, width = distinct_sizes(rng, 2, 5, 20)  # never square: swapping them must be caught
     channels, n_classes = int(rng.choice([1, 3])), int(rng.integers(3, 11))
     shape = [height, width, channels]
 
@@ -607,6 +774,8 @@ def _compatible_inputs(rng):
          "metadata": metadata([height, width, 4 - channels], n_classes), "kind": "channels"},
         {"model_shape": shape, "model_classes": n_classes,
          "metadata": metadata(shape, n_classes + int(rng.choice([-1, 1, 2]))), "kind": "classes"},
+        {"model_shape": shape, "model_classes": n_classes,  # as many pixels, in another order
+         "metadata": metadata([width, height, channels], n_classes), "kind": "swapped"},
     ]
     return {"cases": [cases[i] for i in rng.permutation(len(cases))]}
 
@@ -641,6 +810,15 @@ OUTCOME = Either(Record({"raised": Text(), "message": Text()}), Record({"raised"
 @task("check_compatible", points=2, inputs=_compatible_inputs, collect=_collect_compatible,
       answer=lambda inputs: Cases(inputs, OUTCOME))
 def judge_check_compatible(data, inputs):
+    """The specification, clause by clause (five cases in a random order, never-square images):
+
+    - a model and metadata that belong together: it returns None (a tuple input_shape compared with the JSON list
+      as it is, or output_shape compared with a number, would raise here);
+    - ValueError when the input shape without the batch axis differs: bigger, other channels, or height and width
+      swapped (the same number of pixels: np.prod or sorted shapes do not see it);
+    - ValueError when the number of outputs differs from len(metadata["classes"]);
+    - not another exception, not a return value; the message shows both sides' numbers.
+    """
     pairs = sorted(zip(inputs["cases"], data), key=lambda pair: pair[0]["kind"] != "match")  # the match first:
     for case, got in pairs:                                                    # it shows the tuple/list slip
         shape, k, metadata = case["model_shape"], case["model_classes"], case["metadata"]
@@ -652,7 +830,9 @@ def judge_check_compatible(data, inputs):
                 raise Fail(f"check_compatible raised ValueError for {model_text} and {meta_text}, which belong "
                            f"together ({message[:150]!r}). model.input_shape is a tuple with the batch axis first, "
                            f"(None, height, width, channels), and a tuple never equals a list such as "
-                           f"metadata['input_shape']: compare list(model.input_shape[1:]) with it.")
+                           f"metadata['input_shape']: compare list(model.input_shape[1:]) with it. Likewise "
+                           f"model.output_shape is a tuple, (None, n_classes): the number of classes is "
+                           f"model.output_shape[-1].")
             if raised:
                 raise Fail(f"check_compatible raised {raised} ({message[:150]!r}) for {model_text} and {meta_text}, "
                            f"which belong together: it should return None. The metadata's keys are "
@@ -662,8 +842,15 @@ def judge_check_compatible(data, inputs):
             returned = got.get("returned")
             extra = (f" It returned {returned}: a return value is easy to ignore, an exception is not."
                      if returned not in (None, "None") else "")
-            what = "the number of classes" if case["kind"] == "classes" else "the input shape"
-            raise Fail(f"check_compatible did not raise for {model_text} and {meta_text}: {what} differs, so raise "
+            what = {"classes": "the number of classes differs",
+                    "swapped": "the input shape differs, with height and width swapped",
+                    "channels": "the input shape differs (in the number of channels, the last axis)",
+                    }.get(case["kind"], "the input shape differs")
+            if case["kind"] == "swapped":
+                extra += (" Both have as many pixels, so comparing sizes (np.prod) or sorted shapes cannot see it: "
+                          "compare the shapes themselves, in order, list(model.input_shape[1:]) with "
+                          "metadata['input_shape'].")
+            raise Fail(f"check_compatible did not raise for {model_text} and {meta_text}: {what}, so raise "
                        f"ValueError.{extra}")
         if raised != "ValueError":
             hint = (" (assert is for bugs in your own code, and Python can switch it off)"
