@@ -505,10 +505,12 @@ def judge_train_digits_cnn(data, inputs):
     predicted = expect_array(data["predicted"], "the predicted digits", shape=y_test.shape)
     accuracy = float(np.mean(predicted == y_test))
     if accuracy < 0.9:
-        if accuracy < 0.25:
-            trained = "" if data["trained"] else " It never called model.fit:"
-            hint = (f"about chance level (10%):{trained} was the model trained (model.fit)? Are the labels the "
-                    f"integers 0-9 with a softmax output and sparse_categorical_crossentropy?")
+        if accuracy < 0.25 and not data["trained"]:
+            hint = ("about chance level (10%): the model was never trained; call model.fit(X_train, y_train, ...) "
+                    "before returning it.")
+        elif accuracy < 0.25:
+            hint = ("about chance level (10%): was the model trained (model.fit)? Are the labels the "
+                    "integers 0-9 with a softmax output and sparse_categorical_crossentropy?")
         else:
             hint = "train a little longer (more epochs) or with a larger learning rate (Adam, 0.003)."
         raise Fail(f"accuracy on {len(y_test)} held-out digits is {accuracy:.1%}; the target is at least 90%: {hint}")

@@ -313,10 +313,14 @@ def _judge_unfreeze(got, n, rate):
     expected = sum(_count(layer.get("params")) for layer in base if layer["name"] in wanted) + \
         sum(_count(layer.get("params")) for layer in head)
     trained = _count(data.get("trainable_params"))
-    if (nested and not nested[0]["trainable"]) or trained < expected:
-        raise Fail(f"{where}: {trained:,} parameters train, expected {expected:,}: the layers say "
-                   f"trainable, but the base around them is still frozen. Unfreezing a layer inside a frozen "
-                   f"model needs `base.trainable = True` first.")
+    if nested and not nested[0]["trainable"]:
+        raise Fail(f"{where}: the top layers say trainable, but base.trainable is still False: the base reports "
+                   f"itself frozen (its trainable_weights are empty) while the model around it trains them. "
+                   f"Unfreezing a layer inside a frozen model needs `base.trainable = True` first, then freeze "
+                   f"all but the top again.")
+    if trained != expected:
+        raise Fail(f"{where}: {trained:,} parameters train, expected {expected:,}: the last {n} layers of the base "
+                   f"(BatchNormalization excepted) and the head.")
     if not got["recompiled"]:
         raise Fail(f"{where}: compile was not called after changing `trainable`: recompile the model (Adam at "
                    f"the given learning rate), or the change does not take effect; setting the optimizer's "

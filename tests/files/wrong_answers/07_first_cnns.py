@@ -287,7 +287,7 @@ def _digits_model():
     return model
 
 
-@wrong("train_digits_cnn", "was the model trained")
+@wrong("train_digits_cnn", "the model was never trained")
 def train_digits_cnn(X_train, y_train):
     return _digits_model()  # never fitted
 
