@@ -182,7 +182,7 @@ def balanced_accuracy(y_true, y_pred):
     return float(np.mean([np.mean(y_pred[y_true == c] == c) if np.any(y_true == c) else 0.0 for c in classes]))
 
 
-@wrong("balanced_accuracy", "never occurs in y_true")
+@wrong("balanced_accuracy", "absent from y_true")
 def balanced_accuracy(y_true, y_pred):
     classes = np.union1d(y_true, y_pred)  # a predicted class with no true example gets a recall of 0
     return float(np.mean([np.mean(y_pred[y_true == c] == c) if np.any(y_true == c) else 0.0 for c in classes]))
@@ -197,8 +197,9 @@ def balanced_accuracy(y_true, y_pred):
 
 @wrong("balanced_accuracy", "not numbered 0, 1, 2")
 def balanced_accuracy(y_true, y_pred):
-    found = np.bincount(y_true[y_pred == y_true])
-    total = np.bincount(y_true)
+    size = y_true.max() + 1
+    found = np.bincount(y_true[y_pred == y_true], minlength=size)
+    total = np.bincount(y_true, minlength=size)
     return float(np.mean(found / np.maximum(total, 1)))  # labels with no example count as recall 0
 
 
