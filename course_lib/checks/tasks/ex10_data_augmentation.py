@@ -50,9 +50,10 @@ def judge_flip_horizontal(data, inputs):
             left = [i for i in wrong if np.allclose(flipped[i], images[i])]
             if left == wrong:
                 which = "the last image" if wrong == [n - 1] else f"images {wrong}"
-                raise Fail(f"{what} flips some images but leaves {which} of the {n} as {'it' if len(wrong) == 1 else 'they'}"
-                           f" came in: does a loop stop one short (range(len(images) - 1))? Flip every image; "
-                           f"images[:, :, ::-1] does the whole batch at once.")
+                pronoun = "it" if len(wrong) == 1 else "they"
+                raise Fail(f"{what} flips some images but leaves {which} of the {n} as {pronoun} came in: does a "
+                           f"loop stop one short (range(len(images) - 1))? Flip every image; images[:, :, ::-1] "
+                           f"does the whole batch at once.")
         expect_close(flipped, want, what, hints=[
             (images[:, ::-1], "it is flipped top to bottom. Axis 1 holds the rows, so reversing it is a VERTICAL "
                               "flip (np.fliplr does this to a batch: it reverses axis 1); left and right are the "
@@ -207,12 +208,16 @@ def judge_random_shift(data, inputs):
                    f"offset for each image, so that each gets its own variation.")
     if (offsets[:, 0] == offsets[:, 1]).all():
         raise Fail("every image moved by the same amount down as right (dy == dx): draw dy and dx separately.")
+    seen = set(offsets.ravel().tolist())
+    if seen == set(range(-max_shift, max_shift)):
+        raise Fail(f"in {n} images no offset was ever +{max_shift}, although offsets may go from -{max_shift} to "
+                   f"+{max_shift}. rng.integers(low, high) leaves out high: use rng.integers(-max_shift, "
+                   f"max_shift + 1).")
     if offsets.min() >= 0 or offsets.max() <= 0:
         way = "down and right" if offsets.min() >= 0 else "up and left"
         raise Fail(f"in {n} images every offset was {'>= 0' if offsets.min() >= 0 else '<= 0'}: the images move "
                    f"only one way ({way}). Offsets go from -max_shift to +max_shift: rng.integers(-max_shift, "
                    f"max_shift + 1).")
-    seen = set(offsets.ravel().tolist())
     if max_shift not in seen or -max_shift not in seen:
         missing = max_shift if max_shift not in seen else -max_shift
         raise Fail(f"in {n} images no offset was ever {missing:+d}, although offsets may go from -{max_shift} to "
@@ -344,8 +349,8 @@ def _collect_block(answer, case, images):
         if "factor" not in str(error):
             raise
         raise Fail(f"build_augmenter({', '.join(f'{key}={value}' for key, value in case.items())}) failed in Keras: "
-                   f"{str(error)[:160].rstrip('. ')}. Each factor is a FRACTION (of a full turn, of the height or width), between "
-                   f"-1 and 1: max_degrees / 360, max_shift / image_size.") from None
+                   f"{str(error)[:160].rstrip('. ')}. Each factor is a FRACTION (of a full turn, of the height or "
+                   f"width), between -1 and 1: max_degrees / 360, max_shift / image_size.") from None
     described = describe_model(block)  # refuses anything that is not a keras.Model
     settings = []
     for layer in _flat_layers(block):

@@ -412,7 +412,8 @@ def _collect_standardize(answer, inputs):
 # others in the same order, with .get: a missing error reads as none, a missing name, mean or std fails. "keys" is
 # None when get_config gave no dict, each error None when its step worked; the reloaded mean and std keep their shape.
 STANDARDIZE = Record({"own_get_config": Flag(), "registered": Text()},
-                     optional={"uses_stored": Flag(), "config_type": Text(), "keys": ANY, "json_error": ANY, "save_error": ANY,
+                     optional={"uses_stored": Flag(),
+                               "config_type": Text(), "keys": ANY, "json_error": ANY, "save_error": ANY,
                                "load_error": ANY, "loaded_class": Text(), "loaded_name": Text(), "mean": Array(),
                                "std": Array(), **COMPARISON, **SHAPES})
 
@@ -474,7 +475,8 @@ def judge_standardize(data, inputs):
                        f"one number per channel, {inputs[key].tolist()}: get_config should keep them all, "
                        f"self.{key}.tolist().")
         if got.shape != inputs[key].shape or not np.allclose(got, inputs[key], rtol=1e-6):
-            raise Fail(f"the reloaded layer has {key} = {np.round(got, 4).tolist()}, the saved one {inputs[key].tolist()}: "
+            raise Fail(f"the reloaded layer has {key} = {np.round(got, 4).tolist()}, the saved one "
+                       f"{inputs[key].tolist()}: "
                        f"get_config should return self.{key} under the key {key!r}.")
     _judge_predictions(data, "load_model", "the reloaded layer should compute (x - mean) / std as before.")
 
@@ -543,7 +545,9 @@ def _metadata(rng, channels, invert):
 
 def _preprocess_inputs(rng):
     def image(shape):
-        return rng.integers(0, 256, size=shape, dtype=np.uint8)
+        # no pure black or white: dividing by the image's own maximum, or stretching its own range, then differs
+        # from dividing by 255 (and from each other) by more than the tolerance
+        return rng.integers(8, 248, size=shape, dtype=np.uint8)
 
     def other_size(metadata, kind):
         """A file size different from the model's: "bigger" or "smaller" on both axes, or "mixed"."""

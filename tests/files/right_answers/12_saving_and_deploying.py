@@ -131,7 +131,7 @@ def check_compatible(model, metadata):
 def check_compatible(model, metadata):
     problems = []
     if list(model.input_shape) != [None, *metadata["input_shape"]]:
-        problems.append(f"the model takes {list(model.input_shape)[1:]} but the metadata says {metadata['input_shape']}")
+        problems.append(f"the model takes {list(model.input_shape)[1:]}, the metadata says {metadata['input_shape']}")
     if model.outputs[0].shape[-1] != len(metadata["classes"]):
         problems.append(f"the model outputs {model.outputs[0].shape[-1]} classes but the metadata names "
                         f"{len(metadata['classes'])}")

@@ -469,7 +469,7 @@ def check_compatible(model, metadata):
 @wrong("check_compatible", "height and width swapped")
 def check_compatible(model, metadata):
     if np.prod(model.input_shape[1:]) != np.prod(metadata["input_shape"]):  # "the same size"
-        raise ValueError(f"the model takes {list(model.input_shape[1:])} but the metadata says {metadata['input_shape']}")
+        raise ValueError(f"the model takes {list(model.input_shape[1:])}, the metadata says {metadata['input_shape']}")
     if model.output_shape[-1] != len(metadata["classes"]):
         raise ValueError(f"the model outputs {model.output_shape[-1]} classes, the metadata names "
                          f"{len(metadata['classes'])}")
@@ -478,7 +478,7 @@ def check_compatible(model, metadata):
 @wrong("check_compatible", "the input shape differs")
 def check_compatible(model, metadata):
     if list(model.input_shape[1:3]) != metadata["input_shape"][:2]:  # height and width only
-        raise ValueError(f"the model takes {list(model.input_shape[1:])} but the metadata says {metadata['input_shape']}")
+        raise ValueError(f"the model takes {list(model.input_shape[1:])}, the metadata says {metadata['input_shape']}")
     if model.output_shape[-1] != len(metadata["classes"]):
         raise ValueError(f"the model outputs {model.output_shape[-1]} classes, the metadata names "
                          f"{len(metadata['classes'])}")
@@ -487,6 +487,6 @@ def check_compatible(model, metadata):
 @wrong("check_compatible", "model.output_shape[-1]")
 def check_compatible(model, metadata):
     if list(model.input_shape[1:]) != metadata["input_shape"]:
-        raise ValueError(f"the model takes {list(model.input_shape[1:])} but the metadata says {metadata['input_shape']}")
+        raise ValueError(f"the model takes {list(model.input_shape[1:])}, the metadata says {metadata['input_shape']}")
     if model.output_shape != len(metadata["classes"]):  # a tuple (None, k) is never equal to k
         raise ValueError(f"the model outputs {model.output_shape} but the metadata names {len(metadata['classes'])}")
