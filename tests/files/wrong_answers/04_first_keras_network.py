@@ -412,6 +412,26 @@ def train_digits(X_train, y_train):
     return model
 
 
+@wrong("train_digits", "its pixels already lie in [0, 1]")
+def train_digits(X_train, y_train):
+    keras = _keras()
+    X_train = X_train / 16.0  # "digits pixels run from 0 to 16" (the raw scikit-learn set; these are scaled)
+    model = _digits_model(keras)
+    model.compile(optimizer=keras.optimizers.Adam(0.005), loss="sparse_categorical_crossentropy")
+    model.fit(X_train, y_train, epochs=10, batch_size=32, verbose=0)
+    return model
+
+
+@wrong("train_digits", "its pixels already lie in [0, 1]")
+def train_digits(X_train, y_train):
+    keras = _keras()
+    X_centred = X_train - X_train.mean()  # centred for training; predict will see the digits uncentred
+    model = _digits_model(keras)
+    model.compile(optimizer=keras.optimizers.Adam(0.005), loss="sparse_categorical_crossentropy")
+    model.fit(X_centred, y_train, epochs=10, batch_size=32, verbose=0)
+    return model  # often clears 90% all the same: luck
+
+
 @wrong("diagnose", "counts a rise of more than 10%")
 def diagnose(history):
     val_loss = history["val_loss"]
