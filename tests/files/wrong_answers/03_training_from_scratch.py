@@ -324,7 +324,7 @@ def gradient_check(compute_loss, params, grads, h=1e-5):
             if name.startswith("W") else 0.0 for name in params}
 
 
-@wrong("gradient_check", "changed grads")
+@wrong("gradient_check", "changed its input `grads[")
 def gradient_check(compute_loss, params, grads, h=1e-5):
     errors = {}
     for name in params:
@@ -348,7 +348,7 @@ def sgd_step(params, grads, learning_rate):
         params[name] -= 0.1 * grads[name]  # the lesson's number, not the argument
 
 
-@wrong("sgd_step", "changed grads")
+@wrong("sgd_step", "changed its input `grads[")
 def sgd_step(params, grads, learning_rate):
     for name in params:
         grads[name] *= learning_rate  # scales the caller's gradients
@@ -374,7 +374,7 @@ def minibatches(X, y, batch_size, rng):
     return [(X[part], y[part]) for part in np.array_split(order, max(len(X) // batch_size, 1))]
 
 
-@wrong("minibatches", "are missing")
+@wrong("minibatches", "missing. Keep the last, smaller batch")
 def minibatches(X, y, batch_size, rng):
     order = rng.permutation(len(X))
     count = round(len(X) / batch_size)  # rounds the last, smaller batch away when it is less than half full
