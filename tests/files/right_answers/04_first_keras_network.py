@@ -65,9 +65,8 @@ def compile_model(model, y, learning_rate):
 def compile_model(model, y, learning_rate):
     keras = _keras()
     one_hot = np.ndim(y) == 2 and np.shape(y)[1] > 1
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                  loss=keras.losses.categorical_crossentropy if one_hot else keras.losses.sparse_categorical_crossentropy,
-                  metrics=["acc"])
+    loss = keras.losses.categorical_crossentropy if one_hot else keras.losses.sparse_categorical_crossentropy
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss, metrics=["acc"])
     return model
 
 
