@@ -1,13 +1,17 @@
 """Graded tasks of ``exercises/09_regularization_and_tuning.ipynb``: penalties, dropout, early stopping, searches."""
 
+import contextlib
+import functools
 import math
 
 import numpy as np
 
 from .. import (ANY, Array, Cases, Either, Exercise, Fail, Flag, Integer, ListOf, Number, Record, Spec, Text,
                 call_each_case, describe_model, expect_array, expect_close, expect_number, to_plain)
+from ...data import load_digits as _load_digits  # taken now: a data_given check switches the loaders off
 from ..plain import is_plain_array
-from ._common import MODEL, compiled_layers, digits, forgot_return, reference_relu
+from ._common import (MODEL, compile_problem, compiled_layers, distinct_sizes, forgot_return, recorded_fits,
+                      reference_relu)
 
 EXERCISE = Exercise("09_regularization_and_tuning", "Regularization and hyperparameter tuning")
 task = EXERCISE.task
@@ -56,9 +60,33 @@ def _penalty_inputs(rng):
                       {"weights": _weights(rng), "l1": l1, "l2": 0.0}]}
 
 
-@task("weight_penalty", points=2, inputs=_penalty_inputs, collect=call_each_case,
+def _collect_penalty(answer, inputs):
+    """The learner's number for each case; the caller's list of weights must keep its arrays (no del/pop)."""
+    returned = []
+    for number, case in enumerate(inputs["cases"], start=1):
+        weights = case["weights"]
+        before = list(weights)
+        value = answer(**case)
+        if len(weights) != len(before) or any(now is not then for now, then in zip(weights, before)):
+            raise Fail(f"`weight_penalty` changed its input `weights` in place: it held {len(before)} arrays "
+                       f"before the call and {len(weights)} after (`del weights[...]`, `.pop()`, `.remove()` or "
+                       f"assigning to `weights[i]` edit the caller's list). Pick the kernels into a new list: "
+                       f"`kernels = [W for W in weights if W.ndim == 2]`.")
+        returned.append(to_plain(value, f"the value it returned for case {number}"))
+    return returned
+
+
+@task("weight_penalty", points=2, inputs=_penalty_inputs, collect=_collect_penalty,
       answer=lambda inputs: Cases(inputs, Number()))
 def judge_weight_penalty(data, inputs):
+    """The specification, clause by clause, and the inputs that test it:
+
+    - a number, ``l1 * sum|w| + l2 * sum(w^2)`` summed over every entry of every kernel (no 1/2, no mean);
+    - the kernels are the 2-D arrays; the 1-D biases are not penalized (biases far from 0 make them show);
+    - every kernel counts, not only the first (stacks of 2 or 3 kernels of different, non-square shapes);
+    - l1 goes with |w|, l2 with w^2 (case 1 has both, cases 2 and 3 one each, so swaps and dropped terms show);
+    - the caller's list and its arrays stay unchanged (checked by the collect and the framework).
+    """
     for case, got in zip(inputs["cases"], data):
         weights, l1, l2 = case["weights"], case["l1"], case["l2"]
         kernels = [w for w in weights if w.ndim == 2]
@@ -93,6 +121,15 @@ def judge_weight_penalty(data, inputs):
              "the L1 part sums the signed weights, so positive and negative ones cancel: take np.abs first."),
             (absolute * (l1 > 0) + squares * (l2 > 0),
              "the strengths are missing: multiply the sum of |w| by l1 and the sum of w^2 by l2."),
+            (l1 * absolute + l2 * sum(w.sum() ** 2 for w in kernels),
+             "it squares the SUM of each kernel's weights, so positive and negative ones cancel first; square each "
+             "weight, then sum: l2 * np.sum(W ** 2)."),
+            (l1 * sum(np.abs(w).sum(axis=0).max() for w in kernels) + l2 * squares,
+             "np.linalg.norm(W, 1) of a matrix is its largest column sum, not the sum of all |w|; use "
+             "np.sum(np.abs(W)) (or np.linalg.norm(W.ravel(), 1))."),
+            (l1 * np.abs(kernels[0]).sum() + l2 * (kernels[0] ** 2).sum(),
+             "it is the penalty of only the first kernel: is the `return` inside the loop? Add up every kernel "
+             "first, then return the total."),
         ])
 
 
@@ -100,50 +137,101 @@ def judge_weight_penalty(data, inputs):
 # Task 2: dropout_forward
 
 
+RATES = [0.1, 0.2, 0.25, 0.3, 0.4, 0.6]  # none near 0.5, so that dropping with probability 1 - rate shows
+
+
 def _dropout_inputs(rng):
-    shape = (int(rng.integers(60, 101)), int(rng.integers(60, 101)))
-    x = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.2, 2.0, size=shape)  # no zeros in x
-    return {"x": x, "rate": float(rng.choice([0.1, 0.2, 0.25, 0.3, 0.4, 0.6])), "seed": int(rng.integers(2**31))}
+    """Three arrays of different dimensions (2-D first, then 1-D and 3-D), each with its own rate and seed."""
+    def case(shape):
+        x = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.2, 2.0, size=shape)  # no zeros in x
+        return {"x": x, "rate": float(rng.choice(RATES)), "seed": int(rng.integers(2**31))}
+
+    matrix = (int(rng.integers(60, 101)), int(rng.integers(60, 101)))
+    return {"cases": [case(matrix), case((int(rng.integers(3000, 5001)),)),
+                      case(tuple(int(n) for n in rng.integers(14, 23, size=3)))]}
 
 
 def _collect_dropout(answer, inputs):
-    x, rate, seed = inputs["x"], inputs["rate"], inputs["seed"]
-    given = x.copy()
-    first = answer(x=given, rate=rate, rng=np.random.default_rng(seed), training=True)
-    changed = not np.array_equal(given, x)
-    again = answer(x=x.copy(), rate=rate, rng=np.random.default_rng(seed), training=True)
-    other = answer(x=x.copy(), rate=rate, rng=np.random.default_rng(seed + 1), training=True)
-    predicting = answer(x=x.copy(), rate=rate, rng=np.random.default_rng(seed), training=False)
-    return {"first": to_plain(first, "the value it returned"), "again": to_plain(again, "the value it returned"),
-            "other": to_plain(other, "the value it returned"), "changed_x": changed,
-            "predicting": to_plain(predicting, "the value it returned with training=False")}
+    """Per case: two calls with the same seed, one with another seed, one with training=False.
+
+    The arrays go in as they are, so that the framework's guard sees a change made in place.
+    """
+    collected = []
+    for case in inputs["cases"]:
+        x, rate, seed = case["x"], case["rate"], case["seed"]
+
+        def call(seed, training):
+            try:
+                return to_plain(answer(x=x, rate=rate, rng=np.random.default_rng(seed), training=training),
+                                f"the value it returned for x of shape {x.shape}")
+            except (Fail, NotImplementedError):
+                raise
+            except Exception as error:
+                if x.ndim == 2:
+                    raise  # the first case: reported as the error it is
+                raise Fail(f"dropout_forward(x, rate={rate:g}, rng, training={training}) raised "
+                           f"{type(error).__name__} ({error}) for x of shape {x.shape}, though it ran for a matrix: x "
+                           f"can have any shape. rng.random(x.shape) draws one number per element whatever the "
+                           f"shape, and x * keep / (1 - rate) keeps it.") from None
+
+        collected.append({"first": call(seed, True), "again": call(seed, True), "other": call(seed + 1, True),
+                          "predicting": call(seed, False)})
+    return collected
+
+
+def _mask_broadcast(dropped) -> str | None:
+    """How a 0/1 pattern repeats along an axis (a mask drawn for part of the shape and broadcast), or None."""
+    if dropped.ndim < 2 or dropped.all():
+        return None
+    if np.all(dropped == dropped[:1]):
+        return ("dropped the same columns in every row: the mask was drawn for the last axes only and broadcast. "
+                "Draw one random number per element, rng.random(x.shape).")
+    if np.all(dropped == dropped.reshape(len(dropped), -1)[:, :1].reshape((len(dropped),) + (1,) * (dropped.ndim - 1))):
+        return ("dropped whole rows: the mask was drawn per row and broadcast. Draw one random number per element, "
+                "rng.random(x.shape).")
+    for axis in range(1, dropped.ndim):
+        if np.all(dropped == dropped.take([0], axis=axis)):
+            return (f"dropped the same values all along axis {axis}: the mask was drawn for part of the shape and "
+                    f"broadcast. Draw one random number per element, rng.random(x.shape).")
+    return None
+
+
+DROPOUT_CASE = Record({"first": Array(), "again": Array(), "other": Array(), "predicting": Array()})
 
 
 # Arrays of any shape: the judge's own message for a wrong shape says how to draw the mask.
 @task("dropout_forward", points=2, inputs=_dropout_inputs, collect=_collect_dropout,
-      answer=Record({"first": Array(), "again": Array(), "other": Array(), "changed_x": Flag(),
-                     "predicting": Array()}))
+      answer=lambda inputs: Cases(inputs, DROPOUT_CASE))
 def judge_dropout_forward(data, inputs):
-    x, rate = inputs["x"], inputs["rate"]
-    what = f"dropout_forward(x, rate={rate:g}, rng, training=True)"
+    """The specification, clause by clause, and the inputs that test it:
+
+    - training=True: an array of the shape of x, for x of any shape (a matrix, a vector and a 3-D array);
+    - each element dropped (set to 0) independently, with probability rate (about rate of them; no rate near
+      0.5, so that keeping with probability rate shows; no mask shared along an axis);
+    - the survivors scaled by exactly 1 / (1 - rate) (inverted dropout);
+    - the random numbers come from rng: the same seed gives the same output, another seed another one;
+    - x itself unchanged (the framework compares it before and after every call);
+    - training=False: x unchanged.
+    """
+    for case, got in zip(inputs["cases"], data):
+        _judge_dropout_case(case, got)
+
+
+def _judge_dropout_case(case, data):
+    x, rate = case["x"], case["rate"]
+    what = f"dropout_forward(x, rate={rate:g}, rng, training=True) for x of shape {x.shape}"
     out = expect_array(data["first"], what)
     if out.shape != x.shape:
-        raise Fail(f"{what} returned shape {out.shape} for x of shape {x.shape}; dropout keeps the shape of x: "
-                   f"draw one random number per element, rng.random(x.shape).")
-    if data["changed_x"]:
-        raise Fail(f"{what} changed the array x it was given (in place, e.g. `x *= mask` or `x[mask] = 0`); the "
-                   f"caller's x must stay as it was: compute a new array, `x * mask / (1 - rate)`.")
+        raise Fail(f"{what} returned shape {out.shape}; dropout keeps the shape of x: draw one random number per "
+                   f"element, rng.random(x.shape).")
     dropped = out == 0
     share = float(dropped.mean())
     if share == 0:
         raise Fail(f"{what} set no value to 0; with training=True each value is dropped (set to 0) with "
                    f"probability rate = {rate:g}.")
-    if share < 1 and x.shape[0] > 1 and np.all(dropped == dropped[:1]):
-        raise Fail(f"{what} dropped the same columns in every row: the mask was drawn per column and broadcast. "
-                   f"Draw one random number per element, rng.random(x.shape).")
-    if share < 1 and x.shape[1] > 1 and np.all(dropped == dropped[:, :1]):
-        raise Fail(f"{what} dropped whole rows: the mask was drawn per row and broadcast. Draw one random number "
-                   f"per element, rng.random(x.shape).")
+    broadcast = _mask_broadcast(dropped)
+    if broadcast:
+        raise Fail(f"{what} {broadcast}")
     if abs(share - rate) > 0.05:
         if abs(share - (1 - rate)) <= 0.05:
             raise Fail(f"{what} set {share:.0%} of the values to 0, about 1 - rate: rate is the probability to "
@@ -172,8 +260,8 @@ def judge_dropout_forward(data, inputs):
     if np.array_equal(other, out):
         raise Fail(f"{what} dropped exactly the same values for generators with different seeds: draw the random "
                    f"numbers from the rng argument, not from a generator of your own with a fixed seed.")
-    predicting = expect_array(data["predicting"], f"dropout_forward(x, rate={rate:g}, rng, training=False)")
-    expect_close(predicting, x, f"dropout_forward(x, rate={rate:g}, rng, training=False)", rtol=1e-7, hints=[
+    predicting = f"dropout_forward(x, rate={rate:g}, rng, training=False)"
+    expect_close(expect_array(data["predicting"], predicting), x, predicting, rtol=1e-7, hints=[
         (x * (1 - rate), "it multiplies x by (1 - rate). That is the old, non-inverted dropout; inverted dropout "
                          "already scaled during training, so at prediction time it returns x unchanged."),
         (x / (1 - rate), "it scales x by 1 / (1 - rate); with training=False dropout does nothing: return x."),
@@ -204,8 +292,32 @@ def _collect_build(answer, inputs):
         described = describe_model(model)  # refuses anything but a keras.Model
         described["momentum"] = [float(layer.get_config().get("momentum", float("nan"))) for layer in model.layers
                                  if isinstance(layer, keras.layers.BatchNormalization)]
+        for layer, info in zip(model.layers, described["layers"]):  # what describe_model leaves out
+            config = layer.get_config()
+            if isinstance(layer, keras.layers.ReLU):  # a plain ReLU, or a capped or leaky one?
+                info["plain_relu"] = all(config.get(key) in (None, 0, 0.0)
+                                         for key in ("max_value", "negative_slope", "threshold"))
+            if isinstance(layer, keras.layers.BatchNormalization):
+                info["other_regularizers"] = [key for key in ("beta_regularizer", "gamma_regularizer")
+                                              if getattr(layer, key, None) is not None]
         collected.append(described)
     return collected
+
+
+def _read_layers(layers: list[dict]) -> list[dict]:
+    """The described layers as the specification names them: ``layers.ReLU()`` read as ``Activation('relu')``,
+    and an output ``Dense`` followed by ``layers.Softmax()`` or ``Activation('softmax')`` as one softmax Dense."""
+    read = []
+    for layer in layers:
+        if layer.get("class") == "ReLU" and layer.get("plain_relu") is True:
+            layer = {**layer, "class": "Activation", "activation": "relu"}
+        elif layer.get("class") == "Softmax" and layer.get("axis", -1) in (-1, 1, [-1], [1]):
+            layer = {**layer, "class": "Activation", "activation": "softmax"}
+        read.append(layer)
+    if (len(read) >= 2 and read[-1].get("class") == "Activation" and read[-1].get("activation") == "softmax"
+            and read[-2].get("class") == "Dense" and read[-2].get("activation") in ("linear", None)):
+        read = read[:-2] + [{**read[-2], "activation": "softmax"}]
+    return read
 
 
 BLOCK = ["Dense", "BatchNormalization", "Activation", "Dropout"]
@@ -221,6 +333,19 @@ REGULARIZED_MODEL = Record({**MODEL.fields, "layers": ListOf(REGULARIZED_LAYER),
 @task("build_regularized_model", points=3, inputs=_build_inputs, collect=_collect_build,
       answer=lambda inputs: Cases(inputs, REGULARIZED_MODEL))
 def judge_build_regularized_model(data, inputs):
+    """The specification, clause by clause, and the inputs that test it:
+
+    - input shape (None, n_inputs); for each entry of hidden_units, in this order, a Dense of that many units
+      WITHOUT activation, BatchNormalization(momentum=0.9), Activation('relu') (``layers.ReLU()`` too) and
+      Dropout(dropout_rate); then a Dense of n_classes units with softmax (``Dense`` + ``layers.Softmax()``
+      too). Two cases, one and several hidden layers, of different sizes, so that counts and orders show;
+    - every Dense kernel, the output's too, has an L2 penalty of strength l2 (L1L2 with l1=0 is the same), and
+      nothing else is penalized: no bias, activity, beta or gamma regularizer (the values of l2 and
+      dropout_rate never coincide, so a swap shows);
+    - the hidden Dense layers keep their biases (the parameter count, 4 per BatchNormalization unit);
+    - uncompiled; a model compiled anyway must not contradict its softmax output (from_logits=True,
+      keras.metrics.Accuracy()).
+    """
     for case, model in zip(inputs["cases"], data):
         n_inputs, hidden, k = case["n_inputs"], case["hidden_units"], case["n_classes"]
         l2, rate = case["l2"], case["dropout_rate"]
@@ -228,20 +353,21 @@ def judge_build_regularized_model(data, inputs):
         if model.get("input_shape") != [None, n_inputs]:
             raise Fail(f"the model from {call} takes inputs of shape {model.get('input_shape')}; start it with "
                        f"keras.Input(shape=({n_inputs},)).")
-        layers = compiled_layers(model)
+        shown = [layer.get("class") for layer in compiled_layers(model)]  # as the learner wrote them
+        layers = _read_layers(compiled_layers(model))
         classes = [layer.get("class") for layer in layers]
         wanted = BLOCK * len(hidden) + ["Dense"]
         if classes != wanted:
             dense_relu = any(layer.get("class") == "Dense" and layer.get("activation") == "relu" for layer in layers)
             if dense_relu and "Activation" not in classes:
-                raise Fail(f"the model from {call} has layers {classes}, with the ReLU inside the Dense layers. "
+                raise Fail(f"the model from {call} has layers {shown}, with the ReLU inside the Dense layers. "
                            f"Batch normalization goes between a Dense layer and its activation: Dense WITHOUT "
                            f"activation, BatchNormalization, then layers.Activation('relu'), then Dropout.")
             position = next((i for i, (a, b) in enumerate(zip(classes, wanted)) if a != b),
                             min(len(classes), len(wanted)))
-            got = classes[position] if position < len(classes) else "nothing"
+            got = shown[position] if position < len(shown) else "nothing"
             expected = wanted[position] if position < len(wanted) else "nothing"
-            raise Fail(f"the model from {call} has layers {classes}; expected {wanted}: for each hidden layer "
+            raise Fail(f"the model from {call} has layers {shown}; expected {wanted}: for each hidden layer "
                        f"Dense -> BatchNormalization -> Activation('relu') -> Dropout, then the output Dense. "
                        f"Layer {position + 1} is {got}, expected {expected}.")
         denses = [layer for layer in layers if layer["class"] == "Dense"]
@@ -254,16 +380,23 @@ def judge_build_regularized_model(data, inputs):
                 raise Fail(f"hidden Dense layer {number} of the model from {call} has activation "
                            f"{layer.get('activation')!r}; it should have none: the ReLU comes after the "
                            f"normalization, in the Activation layer.")
-        if denses[-1].get("activation") != "softmax":
-            raise Fail(f"the output layer of the model from {call} has activation {denses[-1].get('activation')!r}; "
-                       f"use 'softmax': one probability per class.")
+        output = denses[-1].get("activation")
+        if output != "softmax":
+            what = ("it gives raw scores (logits), not probabilities" if output in ("linear", None)
+                    else f"{output} does not give one probability per class")
+            raise Fail(f"the output layer of the model from {call} has activation {output!r}: {what}. Use "
+                       f"activation='softmax'.")
         for layer in layers:
             if layer["class"] == "Activation" and layer.get("activation") != "relu":
-                raise Fail(f"an Activation layer of the model from {call} applies {layer.get('activation')!r}; the "
+                kind = shown[layers.index(layer)]
+                applied = f"{layer.get('activation')!r}" if kind == "Activation" else f"a {kind} layer"
+                raise Fail(f"an Activation layer of the model from {call} applies {applied}; the "
                            f"specification asks for 'relu'.")
             if layer["class"] == "Dropout" and not np.isclose(_as_float(layer.get("rate", -1)), rate):
+                swapped = (": that is l2. Are l2 and dropout_rate swapped? Pass them by name, or in the order of "
+                           "the signature" if np.isclose(_as_float(layer.get("rate", -1)), l2) else "")
                 raise Fail(f"a Dropout layer of the model from {call} has rate {layer.get('rate')}; expected "
-                           f"dropout_rate = {rate:g}.")
+                           f"dropout_rate = {rate:g}{swapped}.")
         for momentum in map(_as_float, model["momentum"]):
             if not np.isclose(momentum, 0.9):
                 hint = (": that is Keras's default, which updates the running mean and variance too slowly for a "
@@ -291,9 +424,24 @@ def judge_build_regularized_model(data, inputs):
                            f"keras.regularizers.L2(l2).")
             if not np.isclose(strength, l2, rtol=1e-5):
                 hint = (": that is the default of the string 'l2'; pass keras.regularizers.L2(l2) with the strength "
-                        "you were given" if np.isclose(strength, 0.01) else "")
+                        "you were given" if np.isclose(strength, 0.01) else
+                        ": that is dropout_rate. Are l2 and dropout_rate swapped?" if np.isclose(strength, rate)
+                        else "")
                 raise Fail(f"{name} of the model from {call} has an L2 strength of {strength:g}, expected l2 = "
                            f"{l2:g}{hint}.")
+        for number, layer in enumerate(compiled_layers(model), start=1):
+            extra = [key for key in ("bias_regularizer", "activity_regularizer") if layer.get(key)]
+            extra += [key for key in layer.get("other_regularizers") or [] if isinstance(key, str)]
+            if extra:
+                why = {"bias_regularizer": "the biases are not penalized (a bias only shifts a unit; shrinking it "
+                                           "does not make the network simpler)",
+                       "activity_regularizer": "it penalizes the layer's OUTPUTS, not its weights",
+                       "beta_regularizer": "batch normalization's shift and scale are not penalized",
+                       "gamma_regularizer": "batch normalization's shift and scale are not penalized"}[extra[0]]
+                article = "an" if extra[0].startswith("activity") else "a"
+                raise Fail(f"layer {number} ({layer.get('class')}) of the model from {call} has {article} {extra[0]}, "
+                           f"which the specification does not ask for: {why}. Only the Dense kernels get a penalty, "
+                           f"kernel_regularizer=keras.regularizers.L2(l2); leave the other regularizers out.")
         sizes = [n_inputs] + hidden + [k]
         want = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])) + 4 * sum(hidden)
         if model.get("params") == want - sum(hidden):
@@ -304,16 +452,25 @@ def judge_build_regularized_model(data, inputs):
             raise Fail(f"the model from {call} has {model.get('params')} parameters and output shape "
                        f"{model.get('output_shape')}; expected {want} (each BatchNormalization has 4 per unit) and "
                        f"[None, {k}].")
+        problem = compile_problem(model) if model.get("compiled") else None
+        if problem:
+            raise Fail(f"the model from {call} is compiled (the specification leaves that to the code that trains "
+                       f"it), and {problem}")
 
 
 # --------------------------------------------------------------------------------------------------------
 # Task 4: fit_with_early_stopping
 
 
+@functools.lru_cache(maxsize=1)
 def _digits():
-    """The cached digits as read-only ``(X (1797, 64), y (1797,))``: one row of 64 pixels per image."""
-    images, target = digits()
-    return images.reshape(len(images), -1), target
+    """The digits as read-only ``(X (1797, 64), y (1797,))``, one row of 64 pixels per image, through the loader
+    taken at import: the collect of a ``data_given`` task runs while the digit loaders are switched off."""
+    images, target = _load_digits(return_X_y=True)
+    X = images.reshape(len(images), -1)
+    X.setflags(write=False)
+    target.setflags(write=False)
+    return X, target
 
 
 N_TRAIN, N_VAL, HIDDEN = 60, 100, 64
@@ -329,8 +486,40 @@ def _early_inputs(rng):
             "max_epochs": 20, "seed": int(rng.integers(2**31))}
 
 
+@contextlib.contextmanager
+def _recorded_early_stopping(problem=None):
+    """Record the settings of every ``keras.callbacks.EarlyStopping`` that a ``fit`` inside the block uses.
+
+    Read when training begins, so it sees the callback however it was imported or named, and only if it
+    was passed to ``fit``. When ``problem(used, model)`` (the settings so far, the model being trained) returns
+    what is wrong, training stops after its first batch: the judge fails the answer on those settings alone.
+    """
+    import keras
+
+    used = []
+    original = keras.callbacks.EarlyStopping.on_train_begin
+
+    def on_train_begin(callback, logs=None):
+        settings = {key: getattr(callback, key, None) for key in STOPPING.fields}
+        used.append({key: value if type(value) in (bool, int, float, str) or value is None else
+                     (value.item() if isinstance(value, np.generic) else repr(value)[:80])
+                     for key, value in settings.items()})
+        result = original(callback, logs)
+        if problem is not None and problem(used, callback.model):
+            callback.model.stop_training = True  # after one batch: the judge fails it on the settings alone
+        return result
+
+    keras.callbacks.EarlyStopping.on_train_begin = on_train_begin
+    try:
+        yield used
+    finally:
+        keras.callbacks.EarlyStopping.on_train_begin = original
+
+
 def _collect_early(answer, inputs):
     import keras
+
+    from ..models import weights_digest
 
     X, y = _digits()
     keras.utils.set_random_seed(inputs["seed"])
@@ -338,9 +527,18 @@ def _collect_early(answer, inputs):
                               keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.03), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    history = answer(model=model, X_train=X[inputs["train_index"]].copy(), y_train=inputs["y_train"].copy(),
-                     X_val=X[inputs["val_index"]].copy(), y_val=y[inputs["val_index"]].copy(),
-                     patience=inputs["patience"], max_epochs=inputs["max_epochs"])
+    initial = weights_digest(model)
+    patience, max_epochs = inputs["patience"], inputs["max_epochs"]
+
+    def before_training(stoppings, trained_model):
+        """What the judge will fail on, as far as it shows when training begins: a wrong set-up need not train."""
+        return _early_problem(to_plain(fits, "the fit calls"), to_plain(stoppings, "the callbacks"),
+                              trained_model is model, patience, max_epochs)
+
+    with recorded_fits() as fits, _recorded_early_stopping(before_training) as stoppings:
+        history = answer(model=model, X_train=X[inputs["train_index"]], y_train=inputs["y_train"],
+                         X_val=X[inputs["val_index"]], y_val=y[inputs["val_index"]],
+                         patience=patience, max_epochs=max_epochs)
     if isinstance(history, keras.callbacks.History):
         history = history.history
     if type(history) is not dict:
@@ -349,7 +547,11 @@ def _collect_early(answer, inputs):
                                          f"; got a {type(history).__module__}.{type(history).__qualname__}"))
     return {"history": to_plain({str(key): [float(v) for v in values] for key, values in history.items()},
                                 "the history"),
-            "weights": [to_plain(np.asarray(w)) for w in model.get_weights()]}
+            "weights": [to_plain(np.asarray(w)) for w in model.get_weights()],
+            "trained": weights_digest(model) != initial,
+            "fits": to_plain([{key: fit[key] for key in ("samples", "validation", "epochs")} for fit in fits],
+                             "the fit calls"),
+            "early_stopping": stoppings}
 
 
 def _stopping(values, patience, better=np.less):
@@ -384,11 +586,115 @@ HISTORY = Record({"loss": Array(ndim=1)}, optional={"val_loss": Array(ndim=1), "
                  extra=True)
 
 
-@task("fit_with_early_stopping", points=2, inputs=_early_inputs, collect=_collect_early,
-      answer=Record({"history": HISTORY, "weights": ListOf(Array())}))
+FIT = Record({"samples": ANY, "validation": ANY, "epochs": ANY})
+STOPPING = Record({key: ANY for key in ("monitor", "patience", "min_delta", "mode", "baseline",
+                                        "restore_best_weights", "start_from_epoch")})
+
+
+def _fit_problem(fits, what, max_epochs) -> str | None:
+    """What is wrong with the data and epochs the function trained with, from :func:`recorded_fits`."""
+    if not fits:
+        return (f"{what} never called model.fit on a Keras model: train the model you were given with "
+                f"model.fit(X_train, y_train, ...).")
+    if len(fits) > 1:
+        return (f"{what} called fit {len(fits)} times; call it once, with epochs=max_epochs, and let EarlyStopping "
+                f"end it.")
+    fit = fits[0]
+    samples = fit["samples"]
+    if samples == N_TRAIN + N_VAL:
+        return (f"{what} trained on {samples} samples, X_train and X_val together. The validation set must stay "
+                f"unseen: the loss on it says how well the network generalizes only while the network never trains "
+                f"on it. Fit on X_train, y_train and pass validation_data=(X_val, y_val).")
+    if samples == N_VAL:
+        return (f"{what} trained on the validation set ({N_VAL} samples): fit on X_train, y_train "
+                f"({N_TRAIN} samples) and measure on validation_data=(X_val, y_val).")
+    if samples is not None and samples != N_TRAIN:
+        return (f"{what} trained on {samples} samples; the training set X_train has {N_TRAIN}. Fit on X_train, "
+                f"y_train as they are given.")
+    if fit["validation"] == "split":
+        return (f"{what} passes validation_split, which holds back the last part of X_train and measures on that. "
+                f"The check gave you a validation set: pass validation_data=(X_val, y_val), and train on all of "
+                f"X_train.")
+    if fit["validation"] is None:
+        return (f"{what} passes no validation data to fit, so there is no 'val_loss' to watch: pass "
+                f"validation_data=(X_val, y_val) to fit.")
+    if fit["epochs"] != max_epochs:
+        return (f"{what} fits with epochs={fit['epochs']}; fit with epochs=max_epochs ({max_epochs}) and let "
+                f"EarlyStopping end it sooner: max_epochs is the limit the caller set.")
+    return None
+
+
+def _stopping_problem(stoppings, patience) -> str | None:
+    """What is wrong with the EarlyStopping the fit used, from :func:`_recorded_early_stopping`."""
+    if not stoppings:
+        return ("its fit used no keras.callbacks.EarlyStopping: create one and pass it to fit, "
+                "callbacks=[early_stopping].")
+    for stop in stoppings:
+        monitor = stop["monitor"]
+        if monitor != "val_loss":
+            why = (" monitor='loss' would watch the training loss, which keeps falling on memorized data."
+                   if monitor == "loss" else "")
+            return (f"its EarlyStopping watches {monitor!r}.{why} The specification stops on the validation loss: "
+                    f"monitor 'val_loss' (the default).")
+        if stop["mode"] == "max":
+            return ("its EarlyStopping has mode='max', so a RISING validation loss counts as an improvement; a "
+                    "loss should fall: leave mode='auto' (or pass 'min').")
+        if stop["patience"] != patience or type(stop["patience"]) is not int:
+            default = " (Keras's default, when patience is left out)" if stop["patience"] == 0 else ""
+            return (f"its EarlyStopping has patience={stop['patience']}{default}, the number of epochs it waits "
+                    f"without improvement; pass patience=patience ({patience}).")
+        if stop["min_delta"] not in (0, 0.0):
+            return (f"its EarlyStopping has min_delta={stop['min_delta']}: an epoch then counts as an improvement "
+                    f"only if the validation loss falls by more than that, so small real improvements are ignored "
+                    f"and training stops early. patience is how many epochs to wait; min_delta the smallest change "
+                    f"that counts. The specification asks only for patience: leave min_delta at 0.")
+        if stop["baseline"] is not None or stop["start_from_epoch"] not in (0, None):
+            return ("its EarlyStopping has a baseline or start_from_epoch; the specification asks only for "
+                    "monitor='val_loss', patience=patience and restore_best_weights=True.")
+        if stop["restore_best_weights"] is not True:
+            return ("its EarlyStopping keeps the weights of the LAST epoch, patience epochs past the best one: pass "
+                    "restore_best_weights=True to EarlyStopping.")
+    return None
+
+
+def _early_problem(fits, stoppings, trained, patience, max_epochs) -> str | None:
+    """What the fit calls, the EarlyStopping settings and whether the given model trained say is wrong.
+
+    Used by the judge, and by the collect as soon as training begins (so that a wrong set-up stops at once).
+    """
+    what = f"fit_with_early_stopping(..., patience={patience}, max_epochs={max_epochs})"
+    problem = _fit_problem(fits, what, max_epochs)
+    if problem:
+        return problem
+    if not trained:
+        return (f"{what} trained another model: the model you were given still has the weights it came with. "
+                f"Call model.fit on `model` itself (clone_model makes a new network with new weights).")
+    problem = _stopping_problem(stoppings, patience)
+    return f"{what}: {problem}" if problem else None
+
+
+@task("fit_with_early_stopping", points=2, inputs=_early_inputs, collect=_collect_early, data_given=True,
+      answer=Record({"history": HISTORY, "weights": ListOf(Array()), "trained": Flag(), "fits": ListOf(FIT),
+                     "early_stopping": ListOf(STOPPING)}))
 def judge_fit_with_early_stopping(data, inputs):
+    """The specification, clause by clause, and how the check sees each:
+
+    - one fit of the given model on X_train, y_train only (not with X_val, not on X_val, no data of its own:
+      the digit loaders are off), with validation_data=(X_val, y_val) and epochs=max_epochs (recorded_fits;
+      the model's weight digest before and after);
+    - keras.callbacks.EarlyStopping in its callbacks with monitor='val_loss', patience=patience, min_delta 0,
+      no baseline, restore_best_weights=True (read from the callback when training begins, so settings that
+      happen not to matter on this run's curve still show);
+    - training stops exactly when Keras's rule says for this validation-loss curve (30% wrong labels make it
+      overfit within a few epochs) and the model ends with the weights of its best epoch (its validation loss,
+      recomputed in NumPy, equals the best epoch's);
+    - returns the History (or its dict); its arrays are left unchanged (the framework's guard).
+    """
     patience, max_epochs = inputs["patience"], inputs["max_epochs"]
     what = f"fit_with_early_stopping(..., patience={patience}, max_epochs={max_epochs})"
+    problem = _early_problem(data["fits"], data["early_stopping"], data["trained"], patience, max_epochs)
+    if problem:
+        raise Fail(problem)
     history = data["history"]
     if "val_loss" not in history:
         raise Fail(f"the history of {what} has no 'val_loss' (keys: {sorted(history)}): pass "
@@ -455,7 +761,8 @@ def dropout_network(dropout_rate=0.0):
 
 
 def _search_inputs(rng):
-    return {"n_iter": int(rng.integers(4, 21))}
+    """Two different n_iter, so that a number written into the function shows."""
+    return {"cases": [{"n_iter": n} for n in distinct_sizes(rng, 2, 4, 21)]}
 
 
 DRAWS = 1000  # how many values the collect draws from each distribution
@@ -477,23 +784,48 @@ def _describe_values(values):
     return {"kind": type(values).__name__}
 
 
+def _describe_cv(cv):
+    """The search's ``cv`` as plain data: an int, None, or a splitter's class and settings."""
+    if cv is None or type(cv) is int:
+        return cv
+    if isinstance(cv, np.integer):
+        return int(cv)
+    if hasattr(cv, "get_n_splits"):
+        random_state = getattr(cv, "random_state", None)
+        try:
+            splits = int(cv.get_n_splits())
+        except Exception:  # noqa: BLE001 - a splitter that needs the data to count: the judge explains
+            splits = None
+        return {"class": type(cv).__name__, "splits": splits, "shuffle": bool(getattr(cv, "shuffle", False)),
+                "random_state": random_state if random_state is None or type(random_state) is int
+                else repr(random_state)[:80]}
+    return type(cv).__name__
+
+
 def _collect_search(answer, inputs):
     from scikeras.wrappers import KerasClassifier
 
-    classifier = KerasClassifier(model=dropout_network, loss="sparse_categorical_crossentropy", optimizer="adam",
-                                 optimizer__learning_rate=0.001, model__dropout_rate=0.0, batch_size=32, epochs=10,
-                                 verbose=0, random_state=0)
-    search = answer(classifier=classifier, n_iter=inputs["n_iter"])
-    grid = getattr(search, "param_distributions", getattr(search, "param_grid", None))
-    cv = getattr(search, "cv", None)
-    random_state = getattr(search, "random_state", None)
-    return {"class": type(search).__name__,
+    collected = []
+    for case in inputs["cases"]:
+        classifier = KerasClassifier(model=dropout_network, loss="sparse_categorical_crossentropy", optimizer="adam",
+                                     optimizer__learning_rate=0.001, model__dropout_rate=0.0, batch_size=32,
+                                     epochs=10, verbose=0, random_state=0)
+        search = answer(classifier=classifier, n_iter=case["n_iter"])
+        grid = getattr(search, "param_distributions", getattr(search, "param_grid", None))
+        n_iter = getattr(search, "n_iter", None)
+        random_state = getattr(search, "random_state", None)
+        if isinstance(random_state, np.integer):
+            random_state = int(random_state)
+        collected.append({
+            "class": type(search).__name__,
             "same_estimator": getattr(search, "estimator", None) is classifier,
-            "n_iter": getattr(search, "n_iter", None) if type(getattr(search, "n_iter", None)) is int else None,
-            "cv": cv if type(cv) is int else (None if cv is None else type(cv).__name__),
-            "random_state": random_state if type(random_state) is int else repr(random_state),
+            "fitted": hasattr(search, "cv_results_"),
+            "n_iter": int(n_iter) if isinstance(n_iter, (int, np.integer)) and type(n_iter) is not bool else None,
+            "cv": _describe_cv(getattr(search, "cv", None)),
+            "random_state": random_state if type(random_state) is int else repr(random_state)[:80],
             "grid": ({str(key): _describe_values(values) for key, values in grid.items()} if isinstance(grid, dict)
-                     else type(grid).__name__)}
+                     else type(grid).__name__)})
+    return collected
 
 
 PREFIXED = {"dropout_rate": "model__dropout_rate", "learning_rate": "optimizer__learning_rate"}
@@ -501,13 +833,54 @@ PREFIXED = {"dropout_rate": "model__dropout_rate", "learning_rate": "optimizer__
 VALUES = Record({"kind": Text()}, optional={"name": Text(), "draws": Array(shape=(DRAWS,)), "message": Text(),
                                            "values": ListOf(ANY)})
 # n_iter, cv and random_state are whatever the search holds (an int, None, a class name): the judge compares them.
-SEARCH = Record({"class": Text(), "same_estimator": Flag(), "n_iter": ANY, "cv": ANY, "random_state": ANY,
-                 "grid": Either(_Mapping(VALUES), Text())})
+SEARCH = Record({"class": Text(), "same_estimator": Flag(), "fitted": Flag(), "n_iter": ANY, "cv": ANY,
+                 "random_state": ANY, "grid": Either(_Mapping(VALUES), Text())})
+# The splitters that do what cv=3 does for a classifier (StratifiedKFold(3)) or plain 3-fold cross-validation.
+K_FOLD = ("StratifiedKFold", "KFold")
 
 
-@task("make_random_search", points=2, inputs=_search_inputs, collect=_collect_search, answer=SEARCH)
+def _cv_problem(cv) -> str | None:
+    """What is wrong with a search's described ``cv``; None for cv=3 or a 3-fold splitter that repeats."""
+    if cv == 3:
+        return None
+    if cv is None:
+        return ("uses cv=None, scikit-learn's default, 5-fold cross-validation; the specification asks for 3 folds: "
+                "cv=3.")
+    if type(cv) is int:
+        return f"uses cv={cv}: {cv}-fold cross-validation; the specification asks for 3 folds, cv=3."
+    if type(cv) is dict:
+        name, splits = cv.get("class"), cv.get("splits")
+        if name not in K_FOLD:
+            return (f"uses cv={name}(...), which is not k-fold cross-validation; the specification asks for 3-fold "
+                    f"cross-validation: cv=3 (for a classifier that is StratifiedKFold(3)).")
+        if splits != 3:
+            return f"uses cv={name}(n_splits={splits}); the specification asks for 3 folds, cv=3."
+        if cv.get("shuffle") and type(cv.get("random_state")) is not int:
+            return (f"uses cv={name}(3, shuffle=True) without a random_state, so it shuffles the folds differently "
+                    f"on every run and the scores cannot be repeated; cv=3 (StratifiedKFold(3) for a classifier) "
+                    f"does not shuffle.")
+        return None
+    return f"uses cv={cv}; the specification asks for 3-fold cross-validation, cv=3."
+
+
+@task("make_random_search", points=2, inputs=_search_inputs, collect=_collect_search,
+      answer=lambda inputs: Cases(inputs, SEARCH))
 def judge_make_random_search(data, inputs):
-    n_iter = inputs["n_iter"]
+    """The specification, clause by clause, and how the check sees each:
+
+    - a RandomizedSearchCV, not fitted, over the very classifier given;
+    - n_iter=n_iter (two calls with different n_iter), 3-fold cross-validation (cv=3, or StratifiedKFold(3) /
+      KFold(3), which is what cv=3 means for a classifier or plain 3-fold; a shuffling splitter needs a
+      random_state), random_state=0;
+    - exactly the keys model__dropout_rate, optimizer__learning_rate and batch_size (fit__batch_size too);
+    - dropout rates drawn uniformly from 0 to 0.5, learning rates log-uniformly from 1e-4 to 1e-1 (1,000
+      draws of each distribution are looked at), batch sizes from the list 16, 32, 64.
+    """
+    for case, search in zip(inputs["cases"], data):
+        _judge_search(search, case["n_iter"])
+
+
+def _judge_search(data, n_iter):
     what = f"make_random_search(classifier, n_iter={n_iter})"
     kind = data["class"]
     if kind == "NoneType":
@@ -521,9 +894,14 @@ def judge_make_random_search(data, inputs):
         raise Fail(f"{what} searches over another estimator; pass the classifier you were given as the first "
                    f"argument of RandomizedSearchCV.")
     if data.get("n_iter") != n_iter:
-        raise Fail(f"{what} tries {data.get('n_iter')} combinations; pass n_iter=n_iter ({n_iter}).")
-    if data.get("cv") != 3:
-        raise Fail(f"{what} uses cv={data.get('cv')}; the specification asks for 3-fold cross-validation, cv=3.")
+        raise Fail(f"{what} tries {data.get('n_iter')} combinations; pass n_iter=n_iter ({n_iter}), the number the "
+                   f"caller asked for.")
+    if data.get("fitted"):
+        raise Fail(f"{what} returned a search that is already fitted; return it before calling fit, so that the "
+                   f"caller chooses the data.")
+    problem = _cv_problem(data.get("cv"))
+    if problem:
+        raise Fail(f"{what} {problem}")
     if data.get("random_state") != 0:
         raise Fail(f"{what} has random_state={data.get('random_state')}; pass random_state=0, so that the same "
                    f"combinations are drawn every time.")
@@ -648,6 +1026,13 @@ def _best_answer(case):
 @task("best_params", points=1, inputs=_best_inputs, collect=call_each_case,
       answer=lambda inputs: Cases(inputs, _best_answer))
 def judge_best_params(data, inputs):
+    """The specification, clause by clause, and the inputs that test it:
+
+    - the dict cv_results["params"][i] itself (not its index) for the i with the highest mean_test_score;
+    - on a tie, the first of them (the second table has an exact tie with a later row);
+    - tables where the best TRAINING score, the lowest test score, the best first fold and the smallest spread
+      all point at other rows, so that choosing by any of them shows.
+    """
     for case, got in zip(inputs["cases"], data):
         results = case["cv_results"]
         params, mean = results["params"], results["mean_test_score"]

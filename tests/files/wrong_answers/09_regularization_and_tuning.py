@@ -66,7 +66,7 @@ def weight_penalty(weights, l1=0.0, l2=0.0):
         return float(l1 * np.abs(w).sum() + l2 * (w ** 2).sum())  # returns inside the loop
 
 
-@wrong("weight_penalty", "changed the list `weights`")
+@wrong("weight_penalty", "changed its input `weights` in place")
 def weight_penalty(weights, l1=0.0, l2=0.0):
     del weights[1::2]  # drops the biases from the caller's list
     return float(sum(l1 * np.abs(w).sum() + l2 * (w ** 2).sum() for w in weights))
@@ -319,7 +319,7 @@ def build_regularized_model(n_inputs, hidden_units, n_classes, l2, dropout_rate)
         output=layers.Dense(n_classes, kernel_regularizer=keras.regularizers.L2(l2)))  # no softmax
 
 
-@wrong("build_regularized_model", "l2 and dropout_rate are swapped")
+@wrong("build_regularized_model", "Are l2 and dropout_rate swapped?")
 def build_regularized_model(n_inputs, hidden_units, n_classes, l2, dropout_rate):
     return _regularized(n_inputs, hidden_units, n_classes, dropout_rate, l2)  # arguments in the wrong order
 
@@ -373,7 +373,7 @@ def fit_with_early_stopping(model, X_train, y_train, X_val, y_val, patience, max
     return model.fit(X_train, y_train, epochs=max_epochs, callbacks=[early_stopping], verbose=0)
 
 
-@wrong("fit_with_early_stopping", "behaves like patience=1")
+@wrong("fit_with_early_stopping", "(Keras's default, when patience is left out)")
 def fit_with_early_stopping(model, X_train, y_train, X_val, y_val, patience, max_epochs):
     import keras
 
@@ -511,7 +511,7 @@ def _search(classifier, n_iter, *, distributions=None, **settings):
 
 @wrong("make_random_search", "pass n_iter=n_iter")
 def make_random_search(classifier, n_iter):
-    return _search(classifier, n_iter, n_iter=10)  # the default, whatever was asked
+    return _search(classifier, 10)  # the default, whatever was asked
 
 
 @wrong("make_random_search", "scikit-learn's default, 5-fold")
