@@ -102,7 +102,8 @@ def judge_binary_scores(data, inputs):
                      "share that is right."),
             (accuracy, "this is the accuracy, (TP + TN) / n. Precision is TP / (TP + FP)."),
             (_ratio(agreements, agreements + fp), "your TP counts every example where y_pred equals y_true, the "
-                                                  "true negatives too; a true positive is y_pred == 1 AND y_true == 1."),
+                                                  "true negatives too; a true positive is y_pred == 1 AND "
+                                                  "y_true == 1."),
         ])
         expect_close(values["recall"], recall, f"the recall of {what}", hints=[
             (precision, "this is the precision, TP / (TP + FP). Recall is TP / (TP + FN): of the real 'yes' "
@@ -480,7 +481,8 @@ def _auc_inputs(rng):
     return {"cases": cases}
 
 
-@task("auc_by_pairs", points=2, inputs=_auc_inputs, collect=call_each_case, answer=lambda inputs: Cases(inputs, Number()))
+@task("auc_by_pairs", points=2, inputs=_auc_inputs, collect=call_each_case,
+      answer=lambda inputs: Cases(inputs, Number()))
 def judge_auc_by_pairs(data, inputs):
     """A correct answer, on every case:
 
