@@ -601,11 +601,14 @@ def judge_minibatches(data, inputs):
         raise Fail("two generators with the same seed gave different batches: shuffle with the `rng` argument "
                    "(rng.permutation), not np.random, so that a seed repeats.")
     if not data["varies"]:
-        raise Fail("generators with different seeds gave the same order: shuffle with the `rng` argument "
-                   "(rng.permutation(len(X))), not a generator made inside the function with a fixed seed.")
+        raise Fail("generators with different seeds gave the same order: draw the order from the `rng` argument on "
+                   "every call (rng.permutation(len(X))), not from a generator made inside the function with a "
+                   "fixed seed, nor keep an order from an earlier call.")
     if not data["new_epoch"]:
         raise Fail("two calls with the same generator (two epochs) gave the same order: draw the order from rng "
-                   "on every call, order = rng.permutation(len(X)), so each epoch is shuffled anew.")
+                   "itself on every call, order = rng.permutation(len(X)), so that each epoch is shuffled anew. "
+                   "Drawing from rng is meant to move it on; a copy of it (copy.deepcopy(rng)) repeats the same "
+                   "order forever.")
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -480,3 +480,28 @@ def train_moons(X, y, rng):
             for name in params:
                 params[name] -= 0.5 * grads[name]
     return params
+
+
+@wrong("gradient_check", "is too large")
+def gradient_check(compute_loss, params, grads, h=0.1):  # "a visible nudge"
+    return {name: _relative_error(grads[name], _numeric_loop(compute_loss, params[name], h)) for name in params}
+
+
+_kept_order = {}
+
+
+@wrong("minibatches", "nor keep an order from an earlier call")
+def minibatches(X, y, batch_size, rng):
+    if len(X) not in _kept_order:  # shuffled once, then reused: the same batches every epoch
+        _kept_order[len(X)] = rng.permutation(len(X))
+    order = _kept_order[len(X)]
+    return [(X[order[i:i + batch_size]], y[order[i:i + batch_size]]) for i in range(0, len(X), batch_size)]
+
+
+@wrong("minibatches", "two calls with the same generator")
+def minibatches(X, y, batch_size, rng):
+    import copy
+
+    local = copy.deepcopy(rng)  # "so as not to change the caller's generator": every epoch the same order
+    order = local.permutation(len(X))
+    return [(X[order[i:i + batch_size]], y[order[i:i + batch_size]]) for i in range(0, len(X), batch_size)]
