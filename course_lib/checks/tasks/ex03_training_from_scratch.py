@@ -559,7 +559,8 @@ def judge_minibatches(data, inputs):
                        f"holds all {n} samples: range(0, n, batch_size) starts a batch at 0 whatever the size.")
         if rest and total == n - rest and 0 not in sizes:
             raise Fail(f"{call} gave {len(sizes)} batches with {total} samples: the last "
-                       f"{rest} sample{'s are' if rest > 1 else ' is'} missing. Keep the last, smaller batch, so that every sample is used once per epoch.")
+                       f"{rest} sample{'s are' if rest > 1 else ' is'} missing. Keep the last, smaller batch, so "
+                       f"that every sample is used once per epoch.")
         if 0 in sizes:
             raise Fail(f"{call} gave an empty batch (sizes {sizes}): when batch_size divides n evenly there are "
                        f"exactly n // batch_size = {n // batch_size} batches. Step the start through "
@@ -568,6 +569,10 @@ def judge_minibatches(data, inputs):
         rows = np.concatenate(seen_X)
         if sorted(labels.tolist()) != sorted(y.tolist()):
             repeated = len(labels) - len(set(labels.tolist()))
+            if not repeated:
+                raise Fail(f"{call} gave only {total} of the {n} samples (batch sizes {sizes}): every sample must "
+                           f"come once per epoch. Start a batch at every start in range(0, n, batch_size), the "
+                           f"last one too.")
             raise Fail(f"over one epoch, {call} did not give every sample exactly once ({repeated} repeats): "
                        f"draw the order without replacement, order = rng.permutation(len(X)), then slice it.")
         position = {int(label): index for index, label in enumerate(y.tolist())}

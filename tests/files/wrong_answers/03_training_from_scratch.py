@@ -505,3 +505,10 @@ def minibatches(X, y, batch_size, rng):
     local = copy.deepcopy(rng)  # "so as not to change the caller's generator": every epoch the same order
     order = local.permutation(len(X))
     return [(X[order[i:i + batch_size]], y[order[i:i + batch_size]]) for i in range(0, len(X), batch_size)]
+
+
+@wrong("minibatches", "missing. Keep the last, smaller batch")
+def minibatches(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[i:i + batch_size]], y[order[i:i + batch_size]])
+            for i in range(0, len(X) - batch_size, batch_size)]  # off by one: the last start is never reached
