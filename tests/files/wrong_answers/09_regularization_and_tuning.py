@@ -297,6 +297,19 @@ def build_regularized_model(n_inputs, hidden_units, n_classes, l2, dropout_rate)
                         activity_regularizer=keras.regularizers.L2(l2))
 
 
+@wrong("build_regularized_model", "gamma_regularizer, which the specification does not ask for")
+def build_regularized_model(n_inputs, hidden_units, n_classes, l2, dropout_rate):
+    import keras
+    from keras import layers
+
+    penalty = keras.regularizers.L2(l2)
+    return _model(n_inputs, hidden_units, n_classes, block=lambda units: [
+        layers.Dense(units, kernel_regularizer=penalty),
+        layers.BatchNormalization(momentum=0.9, gamma_regularizer=penalty),  # "regularize everything"
+        layers.Activation("relu"), layers.Dropout(dropout_rate)],
+        output=layers.Dense(n_classes, activation="softmax", kernel_regularizer=penalty))
+
+
 @wrong("build_regularized_model", "has activation 'relu'; it should have none")
 def build_regularized_model(n_inputs, hidden_units, n_classes, l2, dropout_rate):
     import keras
