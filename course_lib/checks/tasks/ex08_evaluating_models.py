@@ -417,12 +417,13 @@ def _first_threshold_message(cases, slip):
 
 
 def _threshold_inputs(rng):
-    while True:
+    for _ in range(1000):  # a few tries are enough; a bound turns a broken judge into an error, not a hang
         cases = [_threshold_case(rng, int(rng.integers(150, 301)), float(rng.choice([0.8, 0.85, 0.9, 0.95])), 6),
                  _threshold_case(rng, int(rng.integers(150, 301)), float(rng.choice([0.8, 0.9])), 2),  # many ties
                  _threshold_case(rng, int(rng.integers(60, 121)), 0.9, 3)]
         if all(fragment in _first_threshold_message(cases, slip) for slip, fragment in _THRESHOLD_SLIPS):
             return {"cases": cases}
+    raise RuntimeError("threshold_for_recall: no inputs on which every slip shows; is the judge broken?")
 
 
 @task("threshold_for_recall", points=3, inputs=_threshold_inputs, collect=call_each_case,

@@ -483,10 +483,11 @@ def _size_designed(rng):
 
 
 def _size_inputs(rng):
-    while True:
+    for _ in range(1000):  # a few tries are enough; a bound turns a broken judge into an error, not a hang
         cases = [_size_noisy_curve(rng), _size_designed(rng), _size_on_the_bound(rng)]
         if _size_cases_fit(cases):
             return {"cases": cases}
+    raise RuntimeError("choose_ensemble_size: no inputs on which every slip shows; is the judge broken?")
 
 
 @task("choose_ensemble_size", points=1, inputs=_size_inputs, collect=call_each_case,
