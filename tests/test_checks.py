@@ -116,7 +116,15 @@ def test_run_task_statuses():
 
     assert checks.run_task(task, {"weighted_sum": lambda x, w, b: float(x @ w + b)}).status == "passed"
     assert checks.run_task(task, {"weighted_sum": stub}).status == "not attempted"
-    result = checks.run_task(task, {"weighted_sum": broken})
+    result = checks.run_task(task, {"weighted_sum": broken})  # weighted_sum names the case that raised
+    assert result.status == "failed" and "ZeroDivisionError" in result.message
+    assert "np.dot" not in result.message  # the hint for code written for 3 inputs is not this learner's
+
+    def count_parameters(layer_sizes):
+        return 1 / 0
+
+    result = checks.run_task(checks.get_exercise("02_numpy_forward_pass")["count_parameters"],
+                             {"count_parameters": count_parameters})
     assert result.status == "error" and "ZeroDivisionError" in result.message and "line" in result.message
     assert checks.run_task(task, {"weighted_sum": 3}).status == "error"
     missing = checks.run_task(task, {"weighted_sun": lambda x, w, b: 0.0})

@@ -4,6 +4,7 @@ guarantee, broken on purpose, lets some answer of the corpus through.
 """
 
 import dataclasses
+import inspect
 
 import pytest
 
@@ -65,8 +66,8 @@ def test_corpus_files_name_real_tasks():
 # Each guarantee, broken on purpose, lets part of the corpus through
 
 
-def _no_guard(function, name, exempt=()):
-    return function
+def inspect_parameters(function):
+    return list(inspect.signature(function).parameters)
 
 
 def _old_integer_check(self, data, what):
@@ -88,8 +89,17 @@ def _loaders_on(namespace, task_name):
     return contextlib.nullcontext()
 
 
-def _break_inputs(monkeypatch):
-    monkeypatch.setattr("course_lib.checks.running.guarded", _no_guard)
+def _break_inputs(monkeypatch):  # the loaders stay off: only the inputs guarantee is broken
+    from course_lib.checks import guards
+
+    def loaders_only(function, name, exempt=(), *, loaders_namespace=None):
+        if loaders_namespace is None:
+            return function
+        return guards_guarded(function, name, exempt=tuple(inspect_parameters(function)),
+                              loaders_namespace=loaders_namespace)
+
+    guards_guarded = guards.guarded
+    monkeypatch.setattr("course_lib.checks.running.guarded", loaders_only)
 
 
 def _break_integers(monkeypatch):
@@ -97,7 +107,7 @@ def _break_integers(monkeypatch):
 
 
 def _break_loaders(monkeypatch):
-    monkeypatch.setattr("course_lib.checks.running.loaders_off", _loaders_on)
+    monkeypatch.setattr("course_lib.checks.guards.loaders_off", _loaders_on)
 
 
 def _break_keras_settings(monkeypatch):

@@ -114,7 +114,7 @@ class Integer(Spec):
         if is_plain_array(data) and str(data["__ndarray__"]).startswith(("int", "uint")) and len(data["data"]) == 1:
             return
         if type(data) is float or (is_plain_array(data) and str(data["__ndarray__"]).startswith("float")):
-            shown = f" ({data:g})" if type(data) is float else ""
+            shown = f" ({data!r})" if type(data) is float else ""
             raise Fail(f"{what} is a float{shown}; expected an int. `/`, `np.mean`, `np.prod` of floats and "
                        f"`np.sqrt` all give floats, and `np.zeros(shape)` or `range(n)` refuse them: convert "
                        f"with `int(...)`, or use `//` for whole-number division.")

@@ -2,8 +2,9 @@
 (where a task says so) it uses only the data it was given.
 
 :func:`guarded` wraps the learner's function before a task's ``collect`` calls it. Each call snapshots the
-NumPy arrays among its arguments (inside lists, tuples and dicts too) and compares them afterwards: a
-function that sorts, scales or shuffles the caller's array in place fails with the argument's name, even
+NumPy arrays, lists and dicts among its arguments (inside lists, tuples and dicts too) and compares them
+afterwards: a function that sorts, scales, pops or shuffles the caller's data in place fails with the
+argument's name, even
 when its return value is right, because the learner's next line would read the damaged array.
 
 A task registered with ``data_given=True`` (its function trains on the data the check hands it, and the
@@ -27,18 +28,41 @@ from .plain import Fail
 __all__ = ["guarded", "loaders_off"]
 
 
-def _arrays(value, path, found, depth=0):
-    """``(path, array)`` for every NumPy array in ``value``, looking inside lists, tuples and dicts."""
+def _containers(value, path, found, depth=0):
+    """``(path, object)`` for every array, list and dict in ``value``, looking inside lists, tuples and dicts."""
     if depth > 6:
         return
     if isinstance(value, np.ndarray):
         found.append((path, value))
     elif type(value) in (list, tuple):
+        if type(value) is list:
+            found.append((path, value))
         for number, item in enumerate(value):
-            _arrays(item, f"{path}[{number}]", found, depth + 1)
+            _containers(item, f"{path}[{number}]", found, depth + 1)
     elif type(value) is dict:
+        found.append((path, value))
         for key, item in value.items():
-            _arrays(item, f"{path}[{key!r}]", found, depth + 1)
+            _containers(item, f"{path}[{key!r}]", found, depth + 1)
+
+
+def _copy(container):
+    if isinstance(container, np.ndarray):
+        return container.copy()
+    return list(container.items()) if type(container) is dict else list(container)
+
+
+def _same_item(a, b):
+    return a is b or (type(a) in (bool, int, float, str) and type(a) is type(b) and a == b)
+
+
+def _unchanged(container, before):
+    if isinstance(container, np.ndarray):
+        return (container.shape == before.shape and container.dtype == before.dtype
+                and np.array_equal(container, before, equal_nan=True))
+    now = list(container.items()) if type(container) is dict else container
+    return len(now) == len(before) and all(
+        _same_item(a, b) if type(container) is list else a[0] == b[0] and _same_item(a[1], b[1])
+        for a, b in zip(now, before))
 
 
 def _snapshot(args, kwargs, parameter_names, exempt):
@@ -46,34 +70,44 @@ def _snapshot(args, kwargs, parameter_names, exempt):
     for number, value in enumerate(args):
         name = parameter_names[number] if number < len(parameter_names) else f"argument {number + 1}"
         if name not in exempt:
-            _arrays(value, name, found)
+            _containers(value, name, found)
     for name, value in kwargs.items():
         if name not in exempt:
-            _arrays(value, name, found)
-    return [(path, array, array.copy()) for path, array in found]
+            _containers(value, name, found)
+    return [(path, container, _copy(container)) for path, container in found]
 
 
 def _changed(snapshot):
-    for path, array, before in snapshot:
-        if array.shape != before.shape or array.dtype != before.dtype or not np.array_equal(array, before, equal_nan=True):
-            return path
+    """The path of the first argument (or part of one) that differs from its snapshot, else ``None``."""
+    for path, container, before in snapshot:
+        if not _unchanged(container, before):
+            return path, container
     return None
 
 
-def _mutation_fail(function_name, path):
+def _mutation_fail(function_name, changed):
+    path, container = changed
     argument = path.split("[")[0]
-    remedy = (f"start with `{argument} = {argument}.copy()`" if path == argument else
-              f"build new arrays rather than changing `{argument}`'s in place")
-    return Fail(f"`{function_name}` changed its input `{path}` in place. The caller's array must come back as it "
+    copy = {"list": f"list({argument})", "dict": f"dict({argument})"}.get(type(container).__name__,
+                                                                           f"{argument}.copy()")
+    remedy = (f"start with `{argument} = {copy}`" if path == argument else
+              f"leave `{argument}` and everything in it as it was: put new values in a new list or dict")
+    return Fail(f"`{function_name}` changed its input `{path}` in place. The caller's "
+                f"{'array' if isinstance(container, np.ndarray) else type(container).__name__} must come back as it "
                 f"went in: the next line of their code still reads it. {remedy[0].upper() + remedy[1:]}, or "
-                f"compute a new array: `x = x * 2`, not `x *= 2`; `np.sort(x)`, not `x.sort()`; index with "
-                f"`rng.permutation(n)`, not `rng.shuffle(x)`.")
+                f"compute a new one: `x = x * 2`, not `x *= 2`; `np.sort(x)` or `sorted(x)`, not `x.sort()`; "
+                f"`x[1:]`, not `x.pop(0)`; index with `rng.permutation(n)`, not `rng.shuffle(x)`.")
 
 
-def guarded(function, name: str, exempt=()):
-    """``function`` wrapped so that a call that modifies an array argument raises :class:`Fail`.
+def guarded(function, name: str, exempt=(), *, loaders_namespace=None):
+    """``function`` wrapped so that a call that modifies an argument in place raises :class:`Fail`.
 
-    The arguments named in ``exempt`` are the ones the task means to be changed in place.
+    Arrays, lists and dicts are watched, also inside lists, tuples and dicts (an array's values; a list's or a
+    dict's items, by identity).
+
+    The arguments named in ``exempt`` are the ones the task means to be changed in place. With a
+    ``loaders_namespace`` (the learner's globals), the dataset loaders are off while the function runs
+    (:func:`loaders_off`), and only then: the check's own code may load the digits before and after.
     Classes and other callables that are not plain functions are returned unchanged (a Keras layer class
     is passed on to Keras as it is). A generator function's arrays are compared once it is exhausted.
     """
@@ -86,19 +120,25 @@ def guarded(function, name: str, exempt=()):
 
     def checked_generator(generator, snapshot):
         yield from generator
-        path = _changed(snapshot)
-        if path is not None:
-            raise _mutation_fail(name, path)
+        changed = _changed(snapshot)
+        if changed is not None:
+            raise _mutation_fail(name, changed)
+
+    def call(args, kwargs):
+        if loaders_namespace is None:
+            return function(*args, **kwargs)
+        with loaders_off(loaders_namespace, name):
+            return function(*args, **kwargs)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         snapshot = _snapshot(args, kwargs, parameter_names, exempt)
-        result = function(*args, **kwargs)
+        result = call(args, kwargs)
         if inspect.isgenerator(result):
             return checked_generator(result, snapshot)
-        path = _changed(snapshot)
-        if path is not None:
-            raise _mutation_fail(name, path)
+        changed = _changed(snapshot)
+        if changed is not None:
+            raise _mutation_fail(name, changed)
         return result
 
     return wrapper

@@ -8,7 +8,6 @@ in a learner's kernel; :func:`parse_answer` reads what it published, trusting no
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
@@ -20,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .guards import guarded, loaders_off
+from .guards import guarded
 from .plain import Fail, from_plain
 from .registry import Task, get_exercise
 
@@ -104,8 +103,9 @@ def collect_answer(task: Task, namespace: dict, seed: int) -> dict:
         return {"status": ERROR, "message": f"`{task.name}` should be a function, but it is a "
                                             f"{type(answer).__name__}: did another cell overwrite it?"}
     try:
-        with loaders_off(namespace, task.name) if task.data_given else contextlib.nullcontext():
-            data = task.collect(guarded(answer, task.name, task.mutates), task.inputs(_seed_rng(seed)))
+        inputs = task.inputs(_seed_rng(seed))
+        watched = guarded(answer, task.name, task.mutates, loaders_namespace=namespace if task.data_given else None)
+        data = task.collect(watched, inputs)
     except NotImplementedError:
         return {"status": NOT_ATTEMPTED, "message": (
             f"Replace `raise NotImplementedError()` in `{task.name}` with your code, run that cell, then run "

@@ -59,8 +59,11 @@ def judge_weighted_sum(data, inputs):
         x, w, b = case["x"], case["w"], case["b"]
         what = f"weighted_sum(x, w, b) for {len(x)} input{'s' if len(x) > 1 else ''}"
         if "raised" in got:
-            raise Fail(f"{what} raised {got['raised']}. Work for any number of inputs: np.dot(w, x) (or a loop "
-                       f"over all of them) instead of naming x[0], x[1], ... one by one.")
+            fixed_length = got["raised"].startswith("IndexError") or "not aligned" in got["raised"] or \
+                "broadcast" in got["raised"]
+            raise Fail(f"{what} raised {got['raised']}." + (
+                " Work for any number of inputs: np.dot(w, x) (or a loop over all of them) instead of naming x[0], "
+                "x[1], ... one by one." if fixed_length else ""))
         value = expect_number(got["returned"], what)
         n = len(x)
         expect_close(value, x @ w + b, what, hints=[
