@@ -21,6 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import corpus  # noqa: E402  (tests/corpus.py, found through the line above)
 
 
+def _run(answer, seed):
+    """The answer's result, or an ``error`` result naming the crash when the check itself raised."""
+    try:
+        return corpus.run(answer, seed)
+    except Exception as error:  # an old or broken judge: count it, say so, go on
+        from course_lib import checks
+
+        return checks.Result(answer.task, "error", 0, 0, f"the CHECK raised {type(error).__name__}: {error}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exercises", nargs="*", help="exercise names or their two-digit numbers (default: all)")
@@ -45,7 +55,7 @@ def main(argv=None):
         row = [len(wrong), 0, 0, len(right), 0]
         problems = []
         for answer in answers:
-            results = [(seed, corpus.run(answer, seed)) for seed in seeds]
+            results = [(seed, _run(answer, seed)) for seed in seeds]
             ok, why = corpus.verdict(answer, results)
             if answer.correct:
                 row[4] += ok

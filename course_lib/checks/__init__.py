@@ -38,14 +38,15 @@ from .models import describe_model, weights_digest
 from .notebook import checker
 from .plain import (Fail, check_gradients, expect_array, expect_close, expect_number, from_plain, numeric_gradient,
                     relative_error, to_plain)
-from .registry import Exercise, Task, call_each_case, call_with_inputs, exercise_names, get_exercise
+from .registry import (Exercise, Task, call_each_case, call_each_case_until_error, call_with_inputs, exercise_names,
+                       get_exercise)
 from .running import (ANSWER_MIME, MAX_ANSWER_CHARS, Result, collect_answer, emit_answers, judge_answer, parse_answer,
                       run_task)
 
 __all__ = [
     "ANSWER_MIME", "ANY", "Array", "Cases", "CasesUntilError", "Either", "Exercise", "Fail", "Flag", "Integer",
     "Items", "ListOf", "MAX_ANSWER_CHARS", "Number", "Record", "Result", "Spec", "Task", "Text", "call_each_case",
-    "call_with_inputs", "check_gradients", "checker", "collect_answer", "describe_model", "emit_answers",
+    "call_each_case_until_error", "call_with_inputs", "check_gradients", "checker", "collect_answer", "describe_model", "emit_answers",
     "exercise_names", "expect_array", "expect_close", "expect_number", "from_plain", "get_exercise",
     "judge_answer", "numeric_gradient", "parse_answer", "relative_error", "run_task", "to_plain", "weights_digest",
 ]

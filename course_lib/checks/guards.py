@@ -88,15 +88,21 @@ def _changed(snapshot):
 def _mutation_fail(function_name, changed):
     path, container = changed
     argument = path.split("[")[0]
-    copy = {"list": f"list({argument})", "dict": f"dict({argument})"}.get(type(container).__name__,
-                                                                           f"{argument}.copy()")
-    remedy = (f"start with `{argument} = {copy}`" if path == argument else
-              f"leave `{argument}` and everything in it as it was: put new values in a new list or dict")
-    return Fail(f"`{function_name}` changed its input `{path}` in place. The caller's "
-                f"{'array' if isinstance(container, np.ndarray) else type(container).__name__} must come back as it "
-                f"went in: the next line of their code still reads it. {remedy[0].upper() + remedy[1:]}, or "
-                f"compute a new one: `x = x * 2`, not `x *= 2`; `np.sort(x)` or `sorted(x)`, not `x.sort()`; "
-                f"`x[1:]`, not `x.pop(0)`; index with `rng.permutation(n)`, not `rng.shuffle(x)`.")
+    if isinstance(container, np.ndarray):
+        kind = "array"
+        how = ("`x = x * 2`, not `x *= 2`; `np.sort(x)`, not `x.sort()`; `np.clip(x, 0, 1)`, not "
+               "`np.clip(x, 0, 1, out=x)`; index with `rng.permutation(n)`, not `rng.shuffle(x)`")
+    elif type(container) is list:
+        kind = "list"
+        how = (f"pop(), remove(), append(), reverse() and sort() change the caller's list, so read it by index and "
+               f"slice instead (`{path}[-1]`, `{path}[:-1]`, `{path}[1:]`) or use `sorted(...)`")
+    else:
+        kind = "dict"
+        how = "pop(), update() and assigning to a key change the caller's dict; put new values in a new dict"
+    start = (f"Start with `{argument} = {argument}.copy()`, or compute a new {kind}" if path == argument and
+             kind == "array" else f"Leave `{argument}` and everything in it as it was")
+    return Fail(f"`{function_name}` changed its input `{path}` in place. The caller's {kind} must come back as it "
+                f"went in: the next line of their code still reads it. {start}: {how}.")
 
 
 def guarded(function, name: str, exempt=(), *, loaders_namespace=None):

@@ -18,7 +18,8 @@ import numpy as np
 from .answers import ANY, Cases, Number, Spec
 from .plain import Fail, expect_number, to_plain
 
-__all__ = ["Exercise", "Task", "call_each_case", "call_with_inputs", "exercise_names", "get_exercise"]
+__all__ = ["Exercise", "Task", "call_each_case", "call_each_case_until_error", "call_with_inputs", "exercise_names",
+           "get_exercise"]
 
 
 def _no_inputs(rng):
@@ -34,6 +35,28 @@ def call_each_case(answer, inputs):
     """A ``collect`` for tasks checked on several inputs: ``inputs["cases"]`` is a list of keyword dicts."""
     return [to_plain(answer(**case), f"the value it returned for case {number}")
             for number, case in enumerate(inputs["cases"], start=1)]
+
+
+def call_each_case_until_error(answer, inputs):
+    """Like :func:`call_each_case`, but an exception in one case is recorded there, after the earlier answers.
+
+    Answers are ``{"returned": value}``, and the case that raised gives ``{"raised": "TypeError: ..."}`` and ends
+    the list (the structure :class:`~course_lib.checks.answers.CasesUntilError` checks). The judge can then
+    give the hint for a case that came back wrong before the one that raised, or name why that input broke
+    the function (a 2-D array, a plain number, a kernel that is not square). ``Fail`` (from the guards) and
+    ``NotImplementedError`` (the stub) are passed on as they are.
+    """
+    collected = []
+    for number, case in enumerate(inputs["cases"], start=1):
+        try:
+            value = answer(**case)
+        except (NotImplementedError, Fail):
+            raise
+        except Exception as error:  # noqa: BLE001 - reported to the learner by the judge
+            collected.append({"raised": f"{type(error).__name__}: {error}"[:500]})
+            break
+        collected.append({"returned": to_plain(value, f"the value it returned for case {number}")})
+    return collected
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ import functools
 import numpy as np
 
 from ..answers import ANY, ListOf, Record
+from ..plain import is_plain_array
 
 __all__ = ["MODEL", "candidates", "compile_problem", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
-           "output_activation", "recorded_fits", "reference_relu", "reference_softmax", "shape_text", "type_name"]
+           "is_integer_data", "output_activation", "recorded_fits", "reference_relu", "reference_softmax", "shape_text", "type_name"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -63,6 +64,19 @@ def candidates(*pairs):
         except ValueError:
             pass
     return kept
+
+
+def is_integer_data(data) -> bool:
+    """Whether plain ``data`` holds whole-number types: an int array, or (nested) lists of ints.
+
+    Counts and labels must be ints: ``np.zeros`` or ``np.histogram2d`` give float counts, which print as
+    ``3.0`` and break ``range(n)`` and indexing on the learner's next line.
+    """
+    if is_plain_array(data):
+        return str(data["__ndarray__"]).startswith(("int", "uint"))
+    if type(data) is list:
+        return all(is_integer_data(item) for item in data)
+    return type(data) is int
 
 
 # --------------------------------------------------------------------------------------------------------

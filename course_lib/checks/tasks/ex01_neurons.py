@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from .. import (Array, Cases, CasesUntilError, Either, Exercise, Fail, Items, Number, call_each_case, expect_array,
-                expect_close, expect_number, to_plain)
+from .. import (Array, Cases, CasesUntilError, Either, Exercise, Fail, Items, Number, call_each_case,
+                call_each_case_until_error, expect_array, expect_close, expect_number)
 from ._common import reference_relu, reference_softmax
 
 EXERCISE = Exercise("01_neurons", "Neurons")
@@ -18,25 +18,6 @@ TRUTH_TABLES = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0], "
 # Collecting answers case by case, keeping the error of a case that raised
 
 
-def _each_case_until_error(answer, inputs):
-    """Like ``call_each_case``, but an exception in one case is recorded there, after the earlier answers.
-
-    The judge then knows WHICH input the function could not handle (an array of 2 dimensions, a plain
-    number) and can name the reason, instead of showing a bare traceback.
-    """
-    collected = []
-    for number, case in enumerate(inputs["cases"], start=1):
-        try:
-            value = answer(**case)
-        except (NotImplementedError, Fail):
-            raise
-        except Exception as error:  # noqa: BLE001 - reported to the learner by the judge
-            collected.append({"raised": f"{type(error).__name__}: {error}"[:500]})
-            break
-        collected.append({"returned": to_plain(value, f"the value it returned for case {number}")})
-    return collected
-
-
 # --------------------------------------------------------------------------------------------------------
 # Task 1: weighted_sum
 
@@ -48,7 +29,7 @@ def _weighted_sum_inputs(rng):
                       for n in (int(rng.integers(6, 10)), 1, int(rng.integers(2, 6)))]}
 
 
-@task("weighted_sum", points=2, inputs=_weighted_sum_inputs, collect=_each_case_until_error,
+@task("weighted_sum", points=2, inputs=_weighted_sum_inputs, collect=call_each_case_until_error,
       answer=lambda inputs: CasesUntilError(inputs, Number()))
 def judge_weighted_sum(data, inputs):
     """Specification: for 1-D ``x`` and ``w`` of any same length n (1 included) and a number ``b``, return the
@@ -125,7 +106,7 @@ def _judge_activation(data, inputs, name, reference, wrong):
         expect_close(array, reference(z), what, hints=[(candidate(z), hint) for candidate, hint in wrong])
 
 
-@task("sigmoid", points=2, inputs=_activation_inputs, collect=_each_case_until_error, answer=_activation_answer)
+@task("sigmoid", points=2, inputs=_activation_inputs, collect=call_each_case_until_error, answer=_activation_answer)
 def judge_sigmoid(data, inputs):
     """sigmoid(z) = 1 / (1 + e^(-z)), element by element (see :func:`_judge_activation`)."""
     _judge_activation(data, inputs, "sigmoid", lambda z: 1 / (1 + np.exp(-z)), [
@@ -136,7 +117,7 @@ def judge_sigmoid(data, inputs):
     ])
 
 
-@task("relu", points=1, inputs=_activation_inputs, collect=_each_case_until_error, answer=_activation_answer)
+@task("relu", points=1, inputs=_activation_inputs, collect=call_each_case_until_error, answer=_activation_answer)
 def judge_relu(data, inputs):
     """relu(z) = max(z, 0), element by element (see :func:`_judge_activation`)."""
     _judge_activation(data, inputs, "relu", reference_relu, [

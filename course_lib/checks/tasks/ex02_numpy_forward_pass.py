@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from .. import (Array, Cases, CasesUntilError, Either, Exercise, Fail, Flag, Integer, Items, Record, expect_array,
-                expect_close, expect_number, to_plain)
+from .. import (Array, Cases, CasesUntilError, Either, Exercise, Fail, Flag, Integer, Items, Record,
+                call_each_case, call_each_case_until_error, expect_array, expect_close, expect_number, to_plain)
 from ._common import candidates, distinct_sizes, reference_relu, reference_softmax, shape_text
 
 EXERCISE = Exercise("02_numpy_forward_pass", "A forward pass in NumPy")
@@ -14,26 +14,8 @@ task = EXERCISE.task
 # Collecting answers case by case
 
 
-def _each_case_until_error(answer, inputs):
-    """Like ``call_each_case``, but an exception in one case is recorded there, after the earlier answers.
-
-    The judge can then give the hint for a case that came back wrong before the case that raised.
-    """
-    collected = []
-    for number, case in enumerate(inputs["cases"], start=1):
-        try:
-            value = answer(**case)
-        except (NotImplementedError, Fail):  # a Fail is the guard's (an input changed in place): shown as it is
-            raise
-        except Exception as error:  # noqa: BLE001 - reported to the learner by the judge
-            collected.append({"raised": f"{type(error).__name__}: {error}"[:500]})
-            break
-        collected.append({"returned": to_plain(value, f"the value it returned for case {number}")})
-    return collected
-
-
 def _case_value(got, what, hint=""):
-    """The learner's plain answer to one case from :func:`_each_case_until_error`, or Fail if it raised.
+    """The learner's plain answer to one case from :func:`call_each_case_until_error`, or Fail if it raised.
 
     The task's ``answer=`` (:class:`CasesUntilError`) has made sure ``got`` is ``{"returned": value}`` or, for
     the last case only, ``{"raised": text}``.
@@ -61,7 +43,7 @@ def _dense_inputs(rng):
 
 
 # An array per case, of any shape: the judge names a transposed or otherwise wrong shape itself.
-@task("dense_forward", points=1, inputs=_dense_inputs, collect=_each_case_until_error,
+@task("dense_forward", points=1, inputs=_dense_inputs, collect=call_each_case_until_error,
       answer=lambda inputs: CasesUntilError(inputs, Array()))
 def judge_dense_forward(data, inputs):
     """Specification: ``Z = X @ W + b``, shape (batch, n_units), for X (batch, n_inputs), W (n_inputs, n_units),
@@ -119,7 +101,7 @@ def _softmax_inputs(rng):
     ]}
 
 
-@task("softmax", points=2, inputs=_softmax_inputs, collect=_each_case_until_error,
+@task("softmax", points=2, inputs=_softmax_inputs, collect=call_each_case_until_error,
       answer=lambda inputs: CasesUntilError(inputs, lambda case: Array(shape=case["Z"].shape)))
 def judge_softmax(data, inputs):
     """Specification: for Z (batch, n_classes), ``P[i, k] = exp(Z[i, k]) / sum_j exp(Z[i, j])``, same shape, each
@@ -333,29 +315,6 @@ def _forward_inputs(rng):
     return {"cases": cases}
 
 
-def _list_kept(answer, name, argument):
-    """``answer`` called as the collect would, failing if it changed the LIST ``argument`` it was given.
-
-    The guard compares the arrays a function receives; popping, appending to or reversing a list of them is
-    a change of the caller's list it does not see, so this collect looks at the list itself.
-    """
-    def call(**case):
-        given = case[argument]
-        before = list(given)
-        value = answer(**case)
-        if len(given) != len(before) or any(now is not then for now, then in zip(given, before)):
-            raise Fail(f"`{name}` changed the list `{argument}` it was given (it had {len(before)} items, now "
-                       f"{len(given)}{'' if len(given) != len(before) else ', in another order'}): pop(), remove(), "
-                       f"append() and reverse() change the caller's list, and their next call gets a different "
-                       f"one. Read it by index and slice instead: {argument}[-1], {argument}[:-1], {argument}[1:].")
-        return value
-    return call
-
-
-def _collect_forward(answer, inputs):
-    return _each_case_until_error(_list_kept(answer, "forward", "params"), inputs)
-
-
 def _reference_forward(X, params, hidden=reference_relu, last=lambda Z: Z, final=reference_softmax):
     A = X
     for W, b in params[:-1]:
@@ -380,13 +339,13 @@ def _forward_raised(error):
 
 
 # An array per case, of any shape: the judge's hint for a wrong shape says what each layer passes on.
-@task("forward", points=3, inputs=_forward_inputs, collect=_collect_forward,
+@task("forward", points=3, inputs=_forward_inputs, collect=call_each_case_until_error,
       answer=lambda inputs: CasesUntilError(inputs, Array()))
 def judge_forward(data, inputs):
     """Specification: for X (batch, n_inputs) and ``params``, a list of (W, b) pairs of any length (2 and 3 are
     tried), apply every layer in order, ``A @ W + b``; ReLU after every layer but the last, softmax over each row
     after the last; return (batch, n_classes) probabilities. X, the arrays in params and the list params itself
-    are left unchanged (the guard, and :func:`_list_kept`).
+    are left unchanged (the guard watches lists too).
     """
     for case, got in zip(inputs["cases"], data):
         X, params = case["X"], case["params"]
@@ -441,22 +400,16 @@ def _count_inputs(rng):
     return {"cases": cases}
 
 
-def _collect_count(answer, inputs):
-    call = _list_kept(answer, "count_parameters", "layer_sizes")
-    return [to_plain(call(**case), f"the value it returned for case {number}")
-            for number, case in enumerate(inputs["cases"], start=1)]
-
-
 def _count(pairs, weights=True, biases=True):
     return sum(n_in * n_out * weights + n_out * biases for n_in, n_out in pairs)
 
 
-@task("count_parameters", points=1, inputs=_count_inputs, collect=_collect_count,
+@task("count_parameters", points=1, inputs=_count_inputs, collect=call_each_case,
       answer=lambda inputs: Cases(inputs, Integer()))
 def judge_count_parameters(data, inputs):
     """Specification: for layer sizes from the inputs to the outputs (2 to 5 sizes are tried), return as an int
     the sum over consecutive pairs (n_in, n_out) of n_in x n_out weights plus n_out biases. The list given is
-    left unchanged (:func:`_list_kept`); a float, even 2778.0, is refused by the answer's structure.
+    left unchanged (the guard); a float, even 2778.0, is refused by the answer's structure.
     """
     lesson = _count(list(zip(LESSON_NETWORK[:-1], LESSON_NETWORK[1:])))
     for case, got in zip(inputs["cases"], data):

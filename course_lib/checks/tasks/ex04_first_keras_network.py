@@ -1,13 +1,11 @@
 """Graded tasks of ``exercises/04_first_keras_network.ipynb``: build, compile and train Keras models; read curves."""
 
-import functools
 
 import numpy as np
 
 from .. import (ANY, Array, Cases, Exercise, Fail, Integer, Items, ListOf, Number, Record, Text, describe_model,
                 expect_array, expect_number, to_plain)
-from ...data import load_digits as _load_digits  # taken now, before a data_given check switches it off
-from ._common import MODEL, compile_problem, compiled_layers, output_activation, recorded_fits, shape_text
+from ._common import MODEL, compile_problem, compiled_layers, digits, output_activation, recorded_fits, shape_text
 
 EXERCISE = Exercise("04_first_keras_network", "Your first Keras network")
 task = EXERCISE.task
@@ -384,22 +382,9 @@ def judge_compile_model(data, inputs):
 # Task 4: train_digits
 
 
-@functools.lru_cache(maxsize=1)
-def _digits():
-    """The digits as read-only ``(images (1797, 8, 8, 1), target (1797,))``, through the loader taken at import.
-
-    The collect of a ``data_given`` task runs while the digit loaders are switched off, so the first check of a
-    session would find :func:`_common.digits` refused if it loaded the digits then.
-    """
-    images, target = _load_digits(return_X_y=True)
-    images.setflags(write=False)
-    target.setflags(write=False)
-    return images, target
-
-
 def _digit_rows():
     """The digits as rows of 64 pixels (how lesson 04's Dense layers read them) and their labels, read-only."""
-    images, target = _digits()
+    images, target = digits()
     return images.reshape(len(images), -1), target
 
 
@@ -571,7 +556,7 @@ def judge_train_digits(data, inputs):
     if abs(low - 1) > 1e-3 or abs(high - 1) > 1e-3 or data["lowest"] < -1e-6:
         raise Fail(f"the model's predictions are not probabilities: the rows sum to {low:.3g} to {high:.3g}. End "
                    f"the model with Dense(10, activation='softmax').")
-    y_test = _digits()[1][inputs["test_index"]]
+    y_test = digits()[1][inputs["test_index"]]
     predicted = expect_array(data["predicted"], "the predicted labels", shape=y_test.shape)
     accuracy = float(np.mean(predicted == y_test))
     if accuracy >= 0.9:

@@ -11,7 +11,8 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import Array, Cases, CasesUntilError, Exercise, Fail, call_each_case, expect_array, expect_close, to_plain
+from .. import (Array, Cases, CasesUntilError, Exercise, Fail, call_each_case, call_each_case_until_error, expect_array,
+                expect_close)
 from ..plain import is_plain_array
 
 EXERCISE = Exercise("06_convolution_from_scratch", "Convolution and pooling from scratch")
@@ -48,25 +49,6 @@ def _max_pool(X, p):
     return blocks.max(axis=(2, 4))
 
 
-def _each_case_until_error(answer, inputs):
-    """Like ``call_each_case``, but an exception in one case is recorded there, after the earlier answers.
-
-    The judge can then give the hint for a case that came back wrong before the case that raised (a loop written
-    for square kernels gets its hint from the wide kernel before it crashes on the tall one).
-    """
-    collected = []
-    for number, case in enumerate(inputs["cases"], start=1):
-        try:
-            value = answer(**case)
-        except (NotImplementedError, Fail):  # a Fail is the guard's (an input changed in place): shown as it is
-            raise
-        except Exception as error:  # noqa: BLE001 - reported to the learner by the judge
-            collected.append({"raised": f"{type(error).__name__}: {error}"[:500]})
-            break
-        collected.append({"returned": to_plain(value, f"the value it returned for case {number}")})
-    return collected
-
-
 def _distinct(rng, low, high, count=2):
     """``count`` different whole numbers from ``low`` to ``high - 1``: sizes that cannot be swapped unseen."""
     return [int(n) for n in rng.choice(np.arange(low, high), size=count, replace=False)]
@@ -86,7 +68,7 @@ def _conv2d_inputs(rng):
 
 
 # An array per case, of any shape: the judge's hint for a wrong shape names the slip (no + 1, padding, ...).
-@task("conv2d_valid", points=2, inputs=_conv2d_inputs, collect=_each_case_until_error,
+@task("conv2d_valid", points=2, inputs=_conv2d_inputs, collect=call_each_case_until_error,
       answer=lambda inputs: CasesUntilError(inputs, Array()))
 def judge_conv2d_valid(data, inputs):
     """conv2d_valid(image, kernel), for an (H, W) image and a (kh, kw) kernel:

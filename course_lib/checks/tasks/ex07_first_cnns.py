@@ -1,7 +1,6 @@
 """Graded tasks of ``exercises/07_first_cnns.ipynb``: parameter counts, output layers and losses, CNNs in Keras."""
 
 import contextlib
-import functools
 import math
 
 import numpy as np
@@ -9,8 +8,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import (ANY, Array, Cases, Exercise, Fail, Flag, Integer, Items, ListOf, Number, Record, Text, call_each_case,
                 describe_model, expect_array, expect_close, expect_number, to_plain, weights_digest)
-from ...data import load_digits as _load_digits  # taken now, before a data_given check switches it off
-from ._common import MODEL, compile_problem, compiled_layers, distinct_sizes, output_activation, shape_text
+from ._common import MODEL, compile_problem, compiled_layers, digits, distinct_sizes, output_activation, shape_text
 
 EXERCISE = Exercise("07_first_cnns", "First CNNs in Keras")
 task = EXERCISE.task
@@ -346,21 +344,8 @@ def _judge_cnn(data, input_shape, k):
 # Task 4: train a CNN on the digits
 
 
-@functools.lru_cache(maxsize=1)
-def _digits():
-    """:func:`_common.digits`, read through the loader taken at import.
-
-    The inputs of a ``data_given`` task are drawn while the digit loaders are switched off; the first check of a
-    session would find them off, and fail, if it loaded the digits then.
-    """
-    images, target = _load_digits(return_X_y=True)
-    images.setflags(write=False)
-    target.setflags(write=False)
-    return images, target
-
-
 def _train_inputs(rng):
-    images, target = _digits()  # scikit-learn's digits as (8, 8, 1) images: no TensorFlow here
+    images, target = digits()  # scikit-learn's digits as (8, 8, 1) images: no TensorFlow here
     order = rng.permutation(len(target))
     train, test = order[:800], order[800:1100]
     return {"X_train": images[train].copy(), "y_train": target[train].copy(), "X_test": images[test].copy(),

@@ -12,6 +12,7 @@ import numpy as np
 from .. import (Array, Cases, Exercise, Fail, Items, Number, Record, Text, call_each_case, expect_array, expect_close,
                expect_number)
 from ..plain import is_plain_array
+from ._common import is_integer_data
 
 EXERCISE = Exercise("08_evaluating_models", "Evaluating models")
 task = EXERCISE.task
@@ -270,15 +271,6 @@ def _confusion_inputs(rng):
     return {"cases": [_confusion_last_missing(rng), _confusion_gap(rng)]}
 
 
-def _is_integer_data(data) -> bool:
-    """Whether plain ``data`` holds whole-number types: an int array, or (nested) lists of ints."""
-    if is_plain_array(data):
-        return str(data["__ndarray__"]).startswith(("int", "uint"))
-    if type(data) is list:
-        return all(_is_integer_data(item) for item in data)
-    return type(data) is int
-
-
 # Any 2-D array: the judge names the missing-class slip itself.
 @task("confusion_counts", points=2, inputs=_confusion_inputs, collect=call_each_case,
       answer=lambda inputs: Cases(inputs, Array(ndim=2)))
@@ -322,7 +314,7 @@ def judge_confusion_counts(data, inputs):
                       f"position among those that do, which shifts the later classes. Class i belongs in row i "
                       f"and column i: use the label itself as the index."),
         ])
-        if not _is_integer_data(got):
+        if not is_integer_data(got):
             dtype = got["__ndarray__"] if is_plain_array(got) else "float"
             raise Fail(f"{what} has the right counts, but as {dtype}: return an integer array, as the task asks "
                        f"(counts are whole numbers; `np.zeros(shape)` makes floats: pass dtype=int, or convert "

@@ -1,16 +1,14 @@
 """Graded tasks of ``exercises/09_regularization_and_tuning.ipynb``: penalties, dropout, early stopping, searches."""
 
 import contextlib
-import functools
 import math
 
 import numpy as np
 
 from .. import (ANY, Array, Cases, Either, Exercise, Fail, Flag, Integer, ListOf, Number, Record, Spec, Text,
                 call_each_case, describe_model, expect_array, expect_close, expect_number, to_plain)
-from ...data import load_digits as _load_digits  # taken now: a data_given check switches the loaders off
 from ..plain import is_plain_array
-from ._common import (MODEL, compile_problem, compiled_layers, distinct_sizes, forgot_return, recorded_fits,
+from ._common import (MODEL, compile_problem, compiled_layers, digits, distinct_sizes, forgot_return, recorded_fits,
                       reference_relu)
 
 EXERCISE = Exercise("09_regularization_and_tuning", "Regularization and hyperparameter tuning")
@@ -60,23 +58,7 @@ def _penalty_inputs(rng):
                       {"weights": _weights(rng), "l1": l1, "l2": 0.0}]}
 
 
-def _collect_penalty(answer, inputs):
-    """The learner's number for each case; the caller's list of weights must keep its arrays (no del/pop)."""
-    returned = []
-    for number, case in enumerate(inputs["cases"], start=1):
-        weights = case["weights"]
-        before = list(weights)
-        value = answer(**case)
-        if len(weights) != len(before) or any(now is not then for now, then in zip(weights, before)):
-            raise Fail(f"`weight_penalty` changed its input `weights` in place: it held {len(before)} arrays "
-                       f"before the call and {len(weights)} after (`del weights[...]`, `.pop()`, `.remove()` or "
-                       f"assigning to `weights[i]` edit the caller's list). Pick the kernels into a new list: "
-                       f"`kernels = [W for W in weights if W.ndim == 2]`.")
-        returned.append(to_plain(value, f"the value it returned for case {number}"))
-    return returned
-
-
-@task("weight_penalty", points=2, inputs=_penalty_inputs, collect=_collect_penalty,
+@task("weight_penalty", points=2, inputs=_penalty_inputs, collect=call_each_case,
       answer=lambda inputs: Cases(inputs, Number()))
 def judge_weight_penalty(data, inputs):
     """The specification, clause by clause, and the inputs that test it:
@@ -462,18 +444,10 @@ def judge_build_regularized_model(data, inputs):
 # Task 4: fit_with_early_stopping
 
 
-@functools.lru_cache(maxsize=1)
 def _digits():
-    """The digits as read-only ``(X (1797, 64), y (1797,))``, one row of 64 pixels per image, through the loader
-    taken at import: the collect of a ``data_given`` task runs while the digit loaders are switched off."""
-    images, target = _load_digits(return_X_y=True)
-    X = images.reshape(len(images), -1)
-    X.setflags(write=False)
-    target.setflags(write=False)
-    return X, target
-
-
-N_TRAIN, N_VAL, HIDDEN = 60, 100, 64
+    """The digits as read-only ``(X (1797, 64), y (1797,))``: one row of 64 pixels per image."""
+    images, target = digits()
+    return images.reshape(len(images), -1), target
 
 
 def _early_inputs(rng):

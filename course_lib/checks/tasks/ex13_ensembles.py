@@ -13,7 +13,7 @@ import numpy as np
 from .. import (Array, Cases, Exercise, Fail, Integer, Items, ListOf, Number, Record, Text, call_each_case,
                expect_array, expect_close, expect_number, to_plain)
 from ..plain import is_plain_array
-from ._common import reference_softmax
+from ._common import is_integer_data, reference_softmax
 
 EXERCISE = Exercise("13_ensembles", "Ensembles")
 task = EXERCISE.task
@@ -48,15 +48,6 @@ def _vote_earliest(member_labels, num_classes):
         tied = set(np.flatnonzero(count == count.max()))
         winners.append(next(label for label in column if label in tied))
     return np.array(winners)
-
-
-def _is_integer_data(data) -> bool:
-    """Whether plain ``data`` holds whole-number types: an int array, or (nested) lists of ints."""
-    if is_plain_array(data):
-        return str(data["__ndarray__"]).startswith(("int", "uint"))
-    if type(data) is list:
-        return all(_is_integer_data(item) for item in data)
-    return type(data) is int
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -176,7 +167,7 @@ def judge_majority_vote(data, inputs):
             (np.round(labels.mean(axis=0)), "it averages the label numbers. Labels are names, not amounts: a vote "
                                             "for 3 and one for 5 are not a vote for 4. Count the votes per class."),
         ] + _tie_only_hint(winners, want, labels, k))
-        if not _is_integer_data(got):
+        if not is_integer_data(got):
             raise Fail(f"{what} has the right labels, but as {got['__ndarray__'] if is_plain_array(got) else 'float'}"
                        f": return an integer array, as the task asks (labels index arrays and compare exactly; "
                        f"`np.zeros(n)` makes floats: pass dtype=int, or convert with .astype(int)).")

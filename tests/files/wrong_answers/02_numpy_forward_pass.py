@@ -194,7 +194,7 @@ def init_dense(n_inputs, n_units, activation, rng):
     return rng.normal(0.0, scale, size=(n_units, n_inputs)), np.zeros(n_units)
 
 
-@wrong("forward", "changed the list `params`")
+@wrong("forward", "changed its input `params` in place")
 def forward(X, params):
     W_out, b_out = params.pop()  # takes the output layer off the caller's list
     A = X
@@ -280,7 +280,7 @@ def count_parameters(layer_sizes):
     return sum(layer_sizes[i] * layer_sizes[i + 1] + layer_sizes[i + 1] for i in range(len(layer_sizes) - 2))
 
 
-@wrong("count_parameters", "changed the list `layer_sizes`")
+@wrong("count_parameters", "changed its input `layer_sizes` in place")
 def count_parameters(layer_sizes):
     n_in = layer_sizes.pop(0)  # the caller's list loses its first size
     total = 0
