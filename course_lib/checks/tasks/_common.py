@@ -15,7 +15,8 @@ from ..answers import ANY, ListOf, Record
 from ..plain import is_plain_array
 
 __all__ = ["MODEL", "candidates", "compile_problem", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
-           "is_integer_data", "output_activation", "recorded_fits", "reference_relu", "reference_softmax", "shape_text", "type_name"]
+           "is_integer_data", "output_activation", "recorded_fits", "reference_relu", "reference_softmax", "shape_text",
+           "softmax_twice", "type_name"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -129,6 +130,21 @@ def output_activation(model: dict) -> str | None:
             return "relu"
         return layer.get("activation", "linear") or "linear"
     return None
+
+
+def softmax_twice(model: dict) -> bool:
+    """Whether the outputs go through softmax twice: ``Dense(k, activation="softmax")`` then ``Softmax()``."""
+    count = 0
+    for layer in reversed(compiled_layers(model)):
+        kind = layer.get("class")
+        if kind in ("Dropout", "Flatten", "Reshape"):
+            continue
+        if kind == "Softmax" or layer.get("activation") == "softmax":
+            count += 1
+            if kind in ("Softmax", "Activation"):
+                continue
+        break
+    return count > 1
 
 
 def compile_problem(model: dict, *, labels: str = "integer") -> str | None:

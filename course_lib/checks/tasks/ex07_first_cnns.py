@@ -8,7 +8,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import (ANY, Array, Cases, Exercise, Fail, Flag, Integer, Items, ListOf, Number, Record, Text, call_each_case,
                 describe_model, expect_array, expect_close, expect_number, to_plain, weights_digest)
-from ._common import MODEL, compile_problem, compiled_layers, digits, distinct_sizes, output_activation, shape_text
+from ._common import (MODEL, compile_problem, compiled_layers, digits, distinct_sizes, output_activation, shape_text,
+                      softmax_twice)
 
 EXERCISE = Exercise("07_first_cnns", "First CNNs in Keras")
 task = EXERCISE.task
@@ -222,21 +223,6 @@ def _folded(model_layers):
     return folded
 
 
-def _softmax_twice(model: dict) -> bool:
-    """Whether the outputs go through softmax twice: ``Dense(k, activation="softmax")`` then ``Softmax()``."""
-    count = 0
-    for layer in reversed(compiled_layers(model)):
-        kind = layer.get("class")
-        if kind in ("Dropout", "Flatten", "Reshape"):
-            continue
-        if kind == "Softmax" or layer.get("activation") == "softmax":
-            count += 1
-            if kind in ("Softmax", "Activation"):
-                continue
-        break
-    return count > 1
-
-
 def _regularized(model_layers):
     """``(layer number, class, setting)`` of the first layer with a regularizer, or ``None``."""
     for number, layer in enumerate(model_layers, start=1):
@@ -278,7 +264,7 @@ def _judge_cnn(data, input_shape, k):
             hint = ": height and width are swapped."
         raise Fail(f"{where}: the model's input shape is {model_input}, expected "
                    f"[None, {', '.join(map(str, input_shape))}]: start with keras.Input(shape=input_shape){hint}")
-    if _softmax_twice(data):
+    if softmax_twice(data):
         raise Fail(f"{where}: the outputs go through softmax twice (a softmax activation, then a Softmax "
                    f"layer): the second one squashes the probabilities towards 1/{k}. Apply it once.")
     model_layers = _folded(compiled_layers(data))
@@ -378,7 +364,7 @@ def _model_problem(described, what="the model"):
     """
     if "Conv2D" not in _all_classes(described["layers"]):
         return f"{what} has no Conv2D layer: this task asks for a convolutional network, trained whole."
-    if _softmax_twice(described):
+    if softmax_twice(described):
         return ("the outputs go through softmax twice (a softmax activation, then a Softmax layer): the second "
                 "squashes every probability towards 1/10 and slows training. Apply it once.")
     activation = output_activation(described)

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import (ANY, Cases, Exercise, Fail, Flag, Integer, ListOf, Number, Record, Text, call_each_case,
                 describe_model, expect_close, expect_number, weights_digest)
-from ._common import MODEL, compile_problem, compiled_layers, output_activation
+from ._common import MODEL, compile_problem, output_activation, softmax_twice
 
 EXERCISE = Exercise("11_transfer_learning", "Transfer learning and fine-tuning")
 task = EXERCISE.task
@@ -89,21 +89,6 @@ def _weights_lost(base_layers, given):
     return None
 
 
-def _softmax_twice(model: dict) -> bool:
-    """Whether the outputs go through softmax twice: ``Dense(k, activation="softmax")`` then ``Softmax()``."""
-    count = 0
-    for layer in reversed(compiled_layers(model)):
-        kind = layer.get("class")
-        if kind in ("Dropout", "Flatten", "Reshape"):
-            continue
-        if kind == "Softmax" or layer.get("activation") == "softmax":
-            count += 1
-            if kind in ("Softmax", "Activation"):
-                continue
-        break
-    return count > 1
-
-
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -175,7 +160,7 @@ def judge_transfer_model(data, inputs):
     lost = _weights_lost(base, data["given"])
     if lost:
         raise Fail(lost)
-    if _softmax_twice(model):
+    if softmax_twice(model):
         raise Fail("the outputs go through softmax twice (a softmax activation, then a Softmax layer): the second "
                    "squashes the probabilities towards 1/n_classes. Apply it once.")
     if not head or output_activation(model) != "softmax" or not any(layer["class"] == "Dense" for layer in head):
