@@ -450,6 +450,9 @@ def _digits():
     return images.reshape(len(images), -1), target
 
 
+N_TRAIN, N_VAL, HIDDEN = 60, 100, 64
+
+
 def _early_inputs(rng):
     order = rng.permutation(1797)
     train, val = order[:N_TRAIN], order[N_TRAIN:N_TRAIN + N_VAL]
