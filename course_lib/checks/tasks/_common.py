@@ -16,7 +16,7 @@ from ..plain import is_plain_array
 
 __all__ = ["MODEL", "candidates", "compile_problem", "compiled_layers", "digits", "distinct_sizes", "forgot_return",
            "is_integer_data", "output_activation", "recorded_fits", "reference_relu", "reference_softmax", "shape_text",
-           "softmax_twice", "type_name"]
+           "softmax_twice", "type_name", "watching"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -179,6 +179,32 @@ def compile_problem(model: dict, *, labels: str = "integer") -> str | None:
 
 
 @contextlib.contextmanager
+def watching(owner, name, before):
+    """While the block runs, call ``before(instance, *args, **kwargs)`` ahead of every ``owner.name(...)``.
+
+    ``owner`` is a class (``keras.Model``) and ``name`` one of its methods (``"fit"``, ``"compile"``); ``before``
+    records what it sees, or raises to stop the call (a model the judge would refuse need not train). The
+    method is put back however the block ends::
+
+        compiled = []
+        with watching(keras.Model, "compile", lambda model, *args, **kwargs: compiled.append(id(model))):
+            model = answer(model=base)
+    """
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def method(instance, *args, **kwargs):
+        before(instance, *args, **kwargs)
+        return original(instance, *args, **kwargs)
+
+    setattr(owner, name, method)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+@contextlib.contextmanager
 def recorded_fits():
     """Record every ``keras.Model.fit`` call made inside the block, as a list of plain dicts.
 
@@ -193,9 +219,8 @@ def recorded_fits():
     import keras
 
     fits = []
-    original = keras.Model.fit
 
-    def fit(model, x=None, y=None, *args, **kwargs):
+    def record(model, x=None, y=None, *args, **kwargs):
         names = ("batch_size", "epochs", "verbose", "callbacks", "validation_split", "validation_data")
         settings = dict(zip(names, args))
         settings.update(kwargs)
@@ -204,10 +229,6 @@ def recorded_fits():
         fits.append({"samples": int(len(x)) if hasattr(x, "__len__") and hasattr(x, "shape") else None,
                      "validation": validation, "epochs": settings.get("epochs", 1),
                      "batch_size": settings.get("batch_size"), "x_id": id(x)})
-        return original(model, x, y, *args, **kwargs)
 
-    keras.Model.fit = fit
-    try:
+    with watching(keras.Model, "fit", record):
         yield fits
-    finally:
-        keras.Model.fit = original

@@ -5,7 +5,8 @@ import numpy as np
 
 from .. import (ANY, Array, Cases, Exercise, Fail, Integer, Items, ListOf, Number, Record, Text, describe_model,
                 expect_array, expect_number, to_plain)
-from ._common import MODEL, compile_problem, compiled_layers, digits, output_activation, recorded_fits, shape_text
+from ._common import (MODEL, compile_problem, compiled_layers, digits, output_activation, recorded_fits, shape_text,
+                      watching)
 
 EXERCISE = Exercise("04_first_keras_network", "Your first Keras network")
 task = EXERCISE.task
@@ -461,27 +462,21 @@ def _collect_train(answer, inputs):
     X_train, y_train = X[inputs["train_index"]], y[inputs["train_index"]]  # new arrays: the guard watches them
     kept, given = X_train.copy(), _pixel_stats(X_train)
     first_fit = {}
-    with recorded_fits() as fits:
-        recording = keras.Model.fit
+    def before_fit(model, *args, **kwargs):
+        if not first_fit:
+            first_fit["model"] = describe_model(model)
+            first_fit["x"] = _pixel_stats(args[0] if args else kwargs.get("x"))
+            rescaled = _input_problem(first_fit["x"], given) is not None
+            if _training_problem(first_fit["model"]) is not None or (rescaled and np.array_equal(X_train, kept)):
+                raise _StopTraining  # no need to train a model the judge will refuse (an X_train changed in
+                # place goes on, for the guard to name)
 
-        def fit(model, *args, **kwargs):
-            if not first_fit:
-                first_fit["model"] = describe_model(model)
-                first_fit["x"] = _pixel_stats(args[0] if args else kwargs.get("x"))
-                rescaled = _input_problem(first_fit["x"], given) is not None
-                if _training_problem(first_fit["model"]) is not None or (rescaled and np.array_equal(X_train, kept)):
-                    raise _StopTraining  # no need to train a model the judge will refuse (an X_train changed in
-                    # place goes on, for the guard to name)
-            return recording(model, *args, **kwargs)
-
-        keras.Model.fit = fit
+    with recorded_fits() as fits, watching(keras.Model, "fit", before_fit):
         try:
             keras.utils.set_random_seed(inputs["seed"])
             model = answer(X_train=X_train, y_train=y_train)
         except _StopTraining:
             return {"stopped": True, "fit_model": first_fit["model"], "fit_x": first_fit["x"]}
-        finally:
-            keras.Model.fit = recording
     if not isinstance(model, keras.Model):
         raise Fail("train_digits should return the trained keras model"
                    + (": did you forget to `return model`?" if model is None else

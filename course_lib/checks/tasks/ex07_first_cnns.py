@@ -9,7 +9,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import (ANY, Array, Cases, Exercise, Fail, Flag, Integer, Items, ListOf, Number, Record, Text, call_each_case,
                 describe_model, expect_array, expect_close, expect_number, to_plain, weights_digest)
 from ._common import (MODEL, compile_problem, compiled_layers, digits, distinct_sizes, output_activation, shape_text,
-                      softmax_twice)
+                      softmax_twice, watching)
 
 EXERCISE = Exercise("07_first_cnns", "First CNNs in Keras")
 task = EXERCISE.task
@@ -403,21 +403,16 @@ def _watched_fits():
     import keras
 
     started = {}  # id(layer) -> (layer, its weights digest when the first fit that trains it started)
-    original = keras.Model.fit
 
-    def fit(model, *args, **kwargs):
+    def before_fit(model, *args, **kwargs):
         problem = _model_problem(describe_model(model), "the model passed to fit()")
         if problem:
             raise Fail(f"train_digits_cnn: {problem}")
         for layer in _all_layers(model.layers):
             started.setdefault(id(layer), (layer, weights_digest(layer)))
-        return original(model, *args, **kwargs)
 
-    keras.Model.fit = fit
-    try:
+    with watching(keras.Model, "fit", before_fit):
         yield started
-    finally:
-        keras.Model.fit = original
 
 
 def _collect_training(answer, inputs):

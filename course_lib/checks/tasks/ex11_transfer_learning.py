@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import (ANY, Cases, Exercise, Fail, Flag, Integer, ListOf, Number, Record, Text, call_each_case,
                 describe_model, expect_close, expect_number, weights_digest)
-from ._common import MODEL, compile_problem, output_activation, softmax_twice
+from ._common import MODEL, compile_problem, output_activation, softmax_twice, watching
 
 EXERCISE = Exercise("11_transfer_learning", "Transfer learning and fine-tuning")
 task = EXERCISE.task
@@ -217,17 +217,8 @@ def _watched_compiles():
     import keras
 
     compiles = []
-    original = keras.Model.compile
-
-    def compile(model, *args, **kwargs):
-        compiles.append((model, _flags(model)))
-        return original(model, *args, **kwargs)
-
-    keras.Model.compile = compile
-    try:
+    with watching(keras.Model, "compile", lambda model, *args, **kwargs: compiles.append((model, _flags(model)))):
         yield compiles
-    finally:
-        keras.Model.compile = original
 
 
 def _collect_unfreeze(answer, inputs):

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import (ANY, Array, Cases, Either, Exercise, Fail, Flag, Integer, Items, ListOf, Number, Record, Text,
                 describe_model, expect_array, expect_number, to_plain, weights_digest)
-from ._common import MODEL, distinct_sizes, forgot_return
+from ._common import MODEL, distinct_sizes, forgot_return, watching
 
 EXERCISE = Exercise("12_saving_and_deploying", "Saving and deploying models")
 task = EXERCISE.task
@@ -261,17 +261,8 @@ def _recorded_loads():
     import keras
 
     loads = []
-    original = keras.Model.load_weights
-
-    def load_weights(model, *args, **kwargs):
-        loads.append(id(model))
-        return original(model, *args, **kwargs)
-
-    keras.Model.load_weights = load_weights
-    try:
+    with watching(keras.Model, "load_weights", lambda model, *args, **kwargs: loads.append(id(model))):
         yield loads
-    finally:
-        keras.Model.load_weights = original
 
 
 def _collect_restore_weights(answer, inputs):
