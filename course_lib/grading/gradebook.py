@@ -1,9 +1,14 @@
-"""The grader's output folder: ``grades.csv``, ``results.json``, ``feedback/<learner>/<exercise>.html``, ``summary.png``.
+"""The grader's output folder: ``gradebook.sqlite``, and the files exported from it.
 
-Only the grading process writes here, one submission at a time, and every file is replaced atomically
-(written beside it, then renamed), so killing the grader at any moment leaves a valid gradebook that holds
-everything graded so far. ``results.json`` also remembers each notebook's checksum, so a second run
-grades only what is new or changed.
+``gradebook.sqlite`` (SQLite through the standard library, in WAL mode) is the source of truth: one
+transaction per graded submission, so killing the grader at any moment (``kill -9`` included) loses nothing
+already recorded and never leaves a corrupt database, and a second run grades only what is new or changed
+(:meth:`Gradebook.is_current`, one primary-key lookup). ``grades.csv``, ``results.json``,
+``feedback/<learner>/<exercise>.html`` and ``summary.png`` are exports of it (:meth:`Gradebook.export`),
+written at the end of a run and by ``course-grade export OUT``; each file is replaced atomically.
+
+A folder graded before the database existed has only ``results.json``: its records are imported once, when
+the database is created, so a rerun after upgrading regrades nothing that was graded.
 """
 
 from __future__ import annotations
@@ -12,26 +17,56 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import tempfile
+import threading
 from html import escape
 from pathlib import Path
 
 from .record import STATUSES
 
-__all__ = ["Gradebook", "CSV_COLUMNS", "STATUSES"]
+__all__ = ["CSV_COLUMNS", "DATABASE", "Gradebook", "GradebookError", "SCHEMA_VERSION", "STATUSES"]
 
 CSV_COLUMNS = ("learner", "exercise", "score", "max_score", "status")
+DATABASE = "gradebook.sqlite"
+#: The version of the tables below; a database of a later version was written by a newer course.
+SCHEMA_VERSION = 1
+#: The format of the exported ``results.json`` (and of the gradebooks before the database).
 RESULTS_VERSION = 1
+_BATCH = 256  # records read per query by records(), so that writes may happen between two batches
+
+_SCHEMA = ("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", """
+CREATE TABLE records (
+    learner TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    checks_version TEXT NOT NULL,
+    score NUMERIC NOT NULL,
+    max_score NUMERIC NOT NULL,
+    status TEXT NOT NULL,
+    record TEXT NOT NULL,   -- the record as JSON, without its answers
+    answers TEXT,           -- its "answers" as JSON (NaN allowed, as answers may hold it), NULL if it had none
+    PRIMARY KEY (learner, exercise)  -- also the index of is_current()
+)""")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+class GradebookError(Exception):
+    """A gradebook that this course cannot use: not a database, not a gradebook, or of a newer version."""
+
+
+def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write beside ``path``, then rename: a reader sees the old file or the new one, never half of one.
+
+    ``sync=False`` skips the fsync: right for exports, which the database can always rebuild.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -44,61 +79,213 @@ def _spreadsheet_safe(text: str) -> str:
 
 
 class Gradebook:
-    """The records of one output folder, keyed by ``(learner, exercise)``."""
+    """The records of one output folder, keyed by ``(learner, exercise)``, in ``folder/gradebook.sqlite``.
+
+    Only one process writes a gradebook (the instructor's); it may be used from several threads.
+    ``with Gradebook(out) as book: ...`` closes it at the end.
+    """
 
     def __init__(self, folder):
         self.folder = Path(folder)
         if self.folder.exists() and not self.folder.is_dir():
             raise NotADirectoryError(f"the output {self.folder} exists and is not a folder")
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.records: dict[tuple[str, str], dict] = {}
-        self._load()
+        self.path = self.folder / DATABASE
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise GradebookError(f"the gradebook {self.path} cannot be opened ({error}); expected a SQLite file "
+                                 f"written by course-grade, or no file there") from None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise GradebookError(f"{self.path} is not a gradebook database ({error}); move it away, or choose "
+                                 f"another --output folder") from None
+        except BaseException:
+            self._db.close()
+            raise
 
-    def _load(self) -> None:
+    def _open(self) -> None:
+        db = self._db
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")  # a commit is on disk when add() returns, even if the power goes
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                self._import_results_json()
+            elif "meta" not in tables or "records" not in tables:
+                raise GradebookError(f"{self.path} is a SQLite database but not a gradebook (its tables: "
+                                     f"{', '.join(sorted(tables))}); move it away, or choose another --output folder")
+            else:
+                row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                version = int(row[0]) if row and str(row[0]).isdigit() else None
+                if version is None:
+                    raise GradebookError(f"{self.path} has no readable schema version; it was not written by "
+                                         f"course-grade")
+                if version > SCHEMA_VERSION:
+                    raise GradebookError(f"the gradebook {self.path} was written by a newer version of the course "
+                                         f"(gradebook schema {version}; this version reads up to {SCHEMA_VERSION}): "
+                                         f"update course_lib (git pull, then pip install -e .) to use it")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _import_results_json(self) -> None:
+        """The records of a ``results.json`` written before the database existed, in the creating transaction."""
         path = self.folder / "results.json"
+        if not path.is_file():
+            return
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict) or data.get("version") != RESULTS_VERSION:
-            return
-        for record in data.get("submissions", []):
-            if isinstance(record, dict) and isinstance(record.get("learner"), str) and isinstance(record.get("exercise"), str):
-                self.records[(record["learner"], record["exercise"])] = record
+        except (OSError, ValueError) as error:
+            raise GradebookError(f"the earlier gradebook {path} could not be read ({error}); move it away to "
+                                 f"start a new gradebook in {self.folder}") from None
+        if not isinstance(data, dict) or data.get("version") != RESULTS_VERSION \
+                or not isinstance(data.get("submissions"), list):
+            raise GradebookError(f"the earlier gradebook {path} is not a results.json of version {RESULTS_VERSION} "
+                                 f"with a list of submissions; move it away to start a new gradebook")
+        for record in data["submissions"]:
+            if isinstance(record, dict) and isinstance(record.get("learner"), str) \
+                    and isinstance(record.get("exercise"), str):
+                self._insert(record)
+
+    # ----------------------------------------------------------------------------------------------------
+    # Reading and writing records
+
+    def _insert(self, record: dict) -> None:
+        fields = {key: value for key, value in record.items() if key != "answers"}
+        answers = record.get("answers")
+        self._db.execute(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (record["learner"], record["exercise"], str(record.get("sha256", "")),
+             str(record.get("checks_version", "")), record.get("score", 0), record.get("max_score", 0),
+             str(record.get("status", "")), json.dumps(fields, ensure_ascii=False, allow_nan=False),
+             None if "answers" not in record else json.dumps(answers, ensure_ascii=False, allow_nan=True)))
+
+    def add(self, record: dict) -> None:
+        """Store one graded submission (JSON data), replacing any earlier record of its (learner, exercise).
+
+        One transaction, on disk when this returns.
+        """
+        if not isinstance(record, dict) or not isinstance(record.get("learner"), str) \
+                or not isinstance(record.get("exercise"), str):
+            raise ValueError(f"a gradebook record must be a dict with a learner and an exercise, got {record!r:.200}")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._insert(record)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def is_current(self, learner: str, exercise: str, sha256: str, checks_version: str) -> bool:
         """Whether this exact notebook was already graded with these exact checks."""
-        record = self.records.get((learner, exercise))
-        return bool(record) and record.get("sha256") == sha256 and record.get("checks_version") == checks_version
+        with self._lock:
+            row = self._db.execute("SELECT sha256, checks_version FROM records WHERE learner=? AND exercise=?",
+                                   (learner, exercise)).fetchone()
+        return row is not None and tuple(row) == (sha256, checks_version)
 
-    def add(self, record: dict) -> None:
-        """Store one graded submission and rewrite the gradebook files that depend on it."""
-        self.records[(record["learner"], record["exercise"])] = record
-        self.write_feedback(record)
-        self.save()
+    def get(self, learner: str, exercise: str) -> dict | None:
+        """The record of ``(learner, exercise)`` as :meth:`add` got it, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT record, answers FROM records WHERE learner=? AND exercise=?",
+                                   (learner, exercise)).fetchone()
+        return None if row is None else self._decode(*row)
 
-    def drop(self, keys) -> None:
-        for key in keys:
-            self.records.pop(key, None)
-        self.save()
+    @staticmethod
+    def _decode(text: str, answers: str | None) -> dict:
+        record = json.loads(text)
+        if answers is not None:
+            record["answers"] = json.loads(answers)
+        return record
 
-    def sorted_records(self) -> list[dict]:
-        return [self.records[key] for key in sorted(self.records)]
+    def records(self, *, answers: bool = True):
+        """Every record, as :meth:`add` got it, sorted by (learner, exercise); ``answers=False`` leaves them out.
 
-    def save(self) -> None:
-        records = self.sorted_records()
-        results = {"version": RESULTS_VERSION, "submissions": records}
-        _write_atomically(self.folder / "results.json",
-                          json.dumps(results, indent=1, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+        Read in batches, so the gradebook may be written to between two records.
+        """
+        column = "answers" if answers else "NULL"
+        after = None
+        while True:
+            with self._lock:
+                if after is None:
+                    rows = self._db.execute(f"SELECT learner, exercise, record, {column} FROM records "
+                                            f"ORDER BY learner, exercise LIMIT ?", (_BATCH,)).fetchall()
+                else:
+                    rows = self._db.execute(f"SELECT learner, exercise, record, {column} FROM records "
+                                            f"WHERE (learner, exercise) > (?, ?) ORDER BY learner, exercise LIMIT ?",
+                                            (*after, _BATCH)).fetchall()
+            for learner, exercise, text, stored in rows:
+                yield self._decode(text, stored)
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1][:2]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # ----------------------------------------------------------------------------------------------------
+    # Exports
+
+    def export(self) -> None:
+        """Write ``grades.csv``, ``results.json``, every feedback page and ``summary.png`` from the database."""
+        with self._lock:
+            self._db.execute("BEGIN")  # one snapshot for every file
+            try:
+                self._write_results_and_pages()
+                self._write_grades_csv()
+                self.write_summary()
+            finally:
+                self._db.execute("COMMIT")
+
+    def _write_grades_csv(self) -> None:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        for record in records:
-            writer.writerow([_spreadsheet_safe(record["learner"]), record["exercise"], record["score"],
-                             record["max_score"], record["status"]])
+        for learner, exercise, score, max_score, status in self._db.execute(
+                "SELECT learner, exercise, score, max_score, status FROM records ORDER BY learner, exercise"):
+            writer.writerow([_spreadsheet_safe(learner), exercise, score, max_score, status])
         _write_atomically(self.folder / "grades.csv", text.getvalue().encode("utf-8"))
 
-    # ----------------------------------------------------------------------------------------------------
+    def _write_results_and_pages(self) -> None:
+        """``results.json`` (every record without its answers, which stay in the database) and the pages."""
+        path = self.folder / "results.json"
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".results.json.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(f'{{"version": {RESULTS_VERSION}, "submissions": [')
+                separator = "\n"
+                for (text,) in self._db.execute("SELECT record FROM records ORDER BY learner, exercise"):
+                    out.write(separator + text)
+                    separator = ",\n"
+                    self.write_feedback(json.loads(text))
+                out.write("\n]}\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def feedback_path(self, learner: str, exercise: str) -> Path:
         return self.folder / "feedback" / learner / f"{exercise}.html"
@@ -129,21 +316,25 @@ table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;
 task was checked with fresh random inputs, as the checks in your notebook do.</p>
 </body></html>
 """
-        _write_atomically(self.feedback_path(record["learner"], record["exercise"]), page.encode("utf-8"))
+        _write_atomically(self.feedback_path(record["learner"], record["exercise"]), page.encode("utf-8"), sync=False)
 
     def write_summary(self) -> Path | None:
         """``summary.png``: each exercise's score distribution, as a share of its maximum."""
-        records = self.sorted_records()
-        if not records:
+        with self._lock:
+            rows = self._db.execute("SELECT exercise, score, max_score FROM records ORDER BY exercise, learner"
+                                    ).fetchall()
+        if not rows:
             return None
         import matplotlib
 
         matplotlib.use("Agg", force=False)
         from matplotlib.figure import Figure
 
-        exercises = sorted({record["exercise"] for record in records})
-        shares = [[100 * record["score"] / record["max_score"] if record["max_score"] else 0.0
-                   for record in records if record["exercise"] == name] for name in exercises]
+        exercises = sorted({exercise for exercise, _, _ in rows})
+        shares = {name: [] for name in exercises}
+        for exercise, score, max_score in rows:
+            shares[exercise].append(100 * score / max_score if max_score else 0.0)
+        shares = [shares[name] for name in exercises]
         fig = Figure(figsize=(max(6, 1.1 * len(exercises) + 2), 4.2))
         ax = fig.subplots()
         ax.boxplot(shares, showfliers=False, widths=0.5)
