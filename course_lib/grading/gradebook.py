@@ -92,6 +92,7 @@ class Gradebook:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / DATABASE
         self._lock = threading.RLock()
+        existed = self.path.exists()
         try:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
@@ -99,12 +100,14 @@ class Gradebook:
                                  f"written by course-grade, or no file there") from None
         try:
             self._open()
-        except sqlite3.DatabaseError as error:
+        except BaseException as error:
             self._db.close()
-            raise GradebookError(f"{self.path} is not a gradebook database ({error}); move it away, or choose "
-                                 f"another --output folder") from None
-        except BaseException:
-            self._db.close()
+            if not existed:  # a gradebook that could not be created leaves nothing behind
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            if isinstance(error, sqlite3.DatabaseError):
+                raise GradebookError(f"{self.path} is not a gradebook database ({error}); move it away, or choose "
+                                     f"another --output folder") from None
             raise
 
     def _open(self) -> None:

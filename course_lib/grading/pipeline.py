@@ -176,6 +176,15 @@ def _no_answer_message(name: str, outcome) -> str:
     return "no answer could be collected (the notebook stopped before this task)"
 
 
+def judge_task(task, answer, seed: int):
+    """The :class:`~course_lib.checks.Result` of one plain answer; a check that crashes gives an error, no points."""
+    try:
+        return checks.judge_answer(task, answer, seed)
+    except Exception as error:  # a judge must never take the gradebook down
+        return checks.Result(task.name, "error", 0, task.points, f"the check itself failed on this answer "
+                             f"({type(error).__name__}); tell your instructor", task.exercise)
+
+
 def judge(plan: Plan, outcomes) -> list:
     """One :class:`~course_lib.checks.Result` per task of the exercise, judged in this process."""
     answers, trouble = _latest_answers(plan, outcomes)
@@ -185,12 +194,7 @@ def judge(plan: Plan, outcomes) -> list:
             results.append(checks.Result(name, "error", 0, task.points, _no_answer_message(name, trouble.get(name)),
                                          exercise.name))
             continue
-        try:
-            results.append(checks.judge_answer(task, answers[name], plan.seed))
-        except Exception as error:  # a judge must never take the gradebook down
-            results.append(checks.Result(name, "error", 0, task.points,
-                                         f"the check itself failed on this answer ({type(error).__name__}); "
-                                         f"tell your instructor", exercise.name))
+        results.append(judge_task(task, answers[name], plan.seed))
     return results
 
 
@@ -220,8 +224,9 @@ def _cell_note(step, outcome) -> str:
 
 
 def record(record_: GradeRecord, plan: Plan, outcomes, results) -> GradeRecord:
-    """Fill ``record_`` with the results, the notes on the learner's cells and the overall status."""
+    """Fill ``record_`` with the results, the answers they judged, the notes on the learner's cells and the status."""
     record_.set_results(results)
+    record_.set_answers(_latest_answers(plan, outcomes)[0], plan.seed)
     record_.execution_seconds = round(sum(outcome.seconds for outcome in outcomes), 3)
     notes, statuses = [], set()
     for step, outcome in zip(plan.steps, outcomes):
