@@ -1,4 +1,10 @@
-"""``course-grade SUBMISSIONS --output OUT``: the command line over :func:`course_lib.grading.pipeline.grade`."""
+"""``course-grade``: the command line over :func:`course_lib.grading.pipeline.grade` and its companions.
+
+- ``course-grade SUBMISSIONS --output OUT [--scheduler ADDRESS] [--shard I/N] ...``: grade a class;
+- ``course-grade export OUT``: write the gradebook's files again from its database;
+- ``course-grade rejudge OUT``: judge the stored answers again with the current checks;
+- ``course-grade merge OUT1 OUT2 ... --output OUT``: join the gradebooks of shards.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from .pipeline import GradingError, grade
+from .gradebook import DATABASE, Gradebook, GradebookError
+from .pipeline import GradingError, iter_grade
 
 __all__ = ["NO_SANDBOX_WARNING", "main"]
 
@@ -17,10 +24,59 @@ NO_SANDBOX_WARNING = ("course-grade: WARNING: graded WITHOUT the sandbox (--no-s
                       "and to reach the network. Use it only for code you trust.")
 
 
+SUBCOMMANDS = ("export", "merge", "rejudge")
+
+
+def _shard(text):
+    from .shards import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def export(argv=None) -> int:
+    """``course-grade export OUT``: rewrite grades.csv, results.json, the feedback pages and summary.png."""
+    parser = argparse.ArgumentParser(prog="course-grade export", description="Write a gradebook's files (grades.csv, "
+                                     "results.json, feedback pages, summary.png) again from its database.")
+    parser.add_argument("output", type=Path, help="the --output folder of a course-grade run")
+    args = parser.parse_args(argv)
+    if not (args.output / DATABASE).is_file() and not (args.output / "results.json").is_file():
+        print(f"course-grade export: error: no gradebook in {args.output} (no {DATABASE}): expected the --output "
+              f"folder of a course-grade run", file=sys.stderr)
+        return 2
+    try:
+        with Gradebook(args.output) as gradebook:
+            gradebook.export()
+            count = len(gradebook)
+    except (GradebookError, NotADirectoryError) as error:
+        print(f"course-grade export: error: {error}", file=sys.stderr)
+        return 2
+    print(f"exported {count} record(s) to {args.output / 'grades.csv'}")
+    return 0
+
+
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        if argv[0] == "export":
+            return export(argv[1:])
+        if argv[0] == "merge":
+            from .shards import main as merge_main
+
+            return merge_main(argv[1:])
+        from .rejudge import main as rejudge_main
+
+        return rejudge_main(argv[1:])
     parser = argparse.ArgumentParser(prog="course-grade", description="Grade a class's exercise notebooks.",
-                                     epilog="Exit status: 0 when grading finished, whatever the learners' results; "
-                                            "2 for a problem with the command itself.")
+                                     epilog="Other commands: `course-grade export OUT` (write the gradebook's files "
+                                            "again), `course-grade rejudge OUT` (judge the stored answers with the "
+                                            "current checks), `course-grade merge OUT1 OUT2 ... --output OUT` (join "
+                                            "the gradebooks of shards); each has its own --help. (A submissions "
+                                            "folder called like one of them is written ./export.) Exit status: 0 "
+                                            "when grading finished, whatever the learners' results; 2 for a problem "
+                                            "with the command itself.")
     parser.add_argument("submissions", type=Path, help="folder with one sub-folder per learner")
     parser.add_argument("--output", "-o", type=Path, required=True, help="gradebook folder (created if needed)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="notebooks graded at once "
@@ -35,23 +91,32 @@ def main(argv=None) -> int:
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run learners' code WITHOUT the bubblewrap sandbox, with your user's access to your files "
                              "and network (only for code you trust, or where bubblewrap cannot be installed)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on the workers of this running dask.distributed scheduler, e.g. tcp://HOST:8786 "
+                             "(default: a pool of --workers processes on this machine)")
+    parser.add_argument("--shard", type=_shard, metavar="I/N",
+                        help="grade only the I-th of N deterministic parts of the submissions, e.g. 2/3, into this "
+                             "--output (then join the parts with `course-grade merge`)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     if args.no_sandbox:
         print(NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
+    graded = 0
     try:
-        graded = grade(args.submissions, args.output, workers=args.workers, cell_timeout=args.cell_timeout,
-                       notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb, exercise=args.exercise,
-                       force=args.force, progress=None if args.quiet else lambda text: print(text, flush=True),
-                       sandbox=not args.no_sandbox)
-    except (GradingError, NotADirectoryError) as error:
+        for _ in iter_grade(args.submissions, args.output, workers=args.workers, cell_timeout=args.cell_timeout,
+                            notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb, exercise=args.exercise,
+                            force=args.force, progress=None if args.quiet else lambda text: print(text, flush=True),
+                            sandbox=not args.no_sandbox, scheduler=args.scheduler, shard=args.shard):
+            graded += 1  # the records themselves are in the gradebook; a class of 100,000 is not kept here
+    except (GradingError, GradebookError, NotADirectoryError) as error:
         print(f"course-grade: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("course-grade: interrupted; everything graded so far is in the gradebook", file=sys.stderr)
+        print(f"course-grade: interrupted; everything graded so far is in the gradebook (`course-grade export "
+              f"{args.output}` writes its files)", file=sys.stderr)
         return 130
     if not args.quiet:
-        print(f"graded {len(graded)} notebook(s) in {time.monotonic() - started:.1f} s; gradebook: "
+        print(f"graded {graded} notebook(s) in {time.monotonic() - started:.1f} s; gradebook: "
               f"{args.output / 'grades.csv'}")
     if args.no_sandbox:  # again at the end, where the run's summary is read
         print(NO_SANDBOX_WARNING, file=sys.stderr)

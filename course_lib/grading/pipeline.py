@@ -45,7 +45,7 @@ from .record import GradeRecord
 from .submissions import GradingError, Submission, Unreadable, find_submissions, read_code_cells, sha256
 
 __all__ = ["GradingError", "Submission", "Unreadable", "execute", "find_submissions", "grade", "grade_submission",
-           "judge", "prepare", "read_code_cells", "record"]
+           "iter_grade", "judge", "prepare", "read_code_cells", "record"]
 
 _CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\w+)["']""")
 _MAX_NOTES = 20
@@ -283,50 +283,36 @@ def _grade_in_worker(submission, options):
     return grade_submission(submission, **options)
 
 
-def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
-          exercise=None, force=False, progress=None, sandbox=True) -> list[dict]:
-    """Grade every new or changed submission into ``output``; the records graded in this run.
+def _duration(seconds: float) -> str:
+    """``42 s``, ``3 min 05 s`` or ``2 h 10 min``."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
-    ``progress(message)`` is called once per submission (``print`` in the command). With ``sandbox=True``
-    (the default) every kernel runs in bubblewrap namespaces and :class:`GradingError` says how to install
-    bubblewrap where it is missing; ``sandbox=False`` runs kernels as the grader's own user.
-    """
-    for name, value in (("workers", 1 if workers is None else workers), ("cell_timeout", cell_timeout),
-                        ("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)):
-        if not isinstance(value, (int, float)) or value <= 0:
-            raise GradingError(f"{name} must be a positive number, got {value!r}")
-    if sandbox:
-        from .sandbox import unavailable_reason
 
-        reason = unavailable_reason()
-        if reason:
-            raise GradingError(f"{reason}\n(To grade without the sandbox anyway, trusting every learner's code "
-                               f"with your files, pass --no-sandbox.)")
-    found, skipped = find_submissions(submissions, exercise)
-    progress = progress or (lambda message: None)
-    for note in skipped:
-        progress(f"skipped {note}")
-    if not found:
-        raise GradingError(f"nothing to grade in {submissions}: expected <learner>/<exercise>.ipynb files named "
-                           f"like those in exercises/ ({', '.join(checks.exercise_names()[:3])}, …)")
-    gradebook = Gradebook(output)
-    workers = int(workers or os.cpu_count() or 1)
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    todo = []
-    for submission in found:
-        current = submission.path.is_file() and gradebook.is_current(
-            *submission.key, sha256(submission.path), checks_version(submission.exercise))
-        if current and not force:
-            progress(f"unchanged, not regraded: {submission.learner}/{submission.path.name}")
-        else:
-            todo.append(submission)
-    options = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout, "memory_mb": memory_mb,
-               "threads": threads, "sandbox": bool(sandbox)}
+class _Progress:
+    """Puts ``[done/total, notebooks per minute, time left]`` in front of each graded submission's line."""
+
+    def __init__(self, total: int, report):
+        self.total, self.done, self.report, self.started = total, 0, report, time.monotonic()
+
+    def graded(self, text: str) -> None:
+        self.done += 1
+        minutes = (time.monotonic() - self.started) / 60
+        rate = self.done / minutes if minutes > 0 else 0.0
+        left = _duration((self.total - self.done) / rate * 60) if rate else "?"
+        self.report(f"[{self.done}/{self.total}, {rate:.1f}/min, {left} left] {text}")
+
+
+def _grade_locally(todo: list, workers: int, options: dict):
+    """Grade ``todo`` in a pool of ``workers`` processes on this machine; yields ``(submission, record)``."""
     import nbclient  # noqa: F401  imported once here, so forked workers start with them loaded
     import nbformat  # noqa: F401
 
     from . import kernel  # noqa: F401
-    graded, done, total = [], 0, len(todo)
     while todo:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker) as pool:
             futures = {pool.submit(_grade_in_worker, submission, options): submission for submission in todo}
@@ -340,21 +326,100 @@ def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeo
                     continue
                 except Exception as error:
                     result = GradeRecord.not_graded(submission, "error", f"the grader failed ({type(error).__name__}: "
-                                                    f"{error})", sandboxed=bool(sandbox)).to_dict()
-                gradebook.add(result)
-                graded.append(result)
-                done += 1
-                progress(f"[{done}/{total}] {result['learner']}/{result['exercise']}: "
-                         f"{result['score']}/{result['max_score']} ({result['status']}, {result['seconds']:.1f} s)")
+                                                    f"{error})", sandboxed=options["sandbox"]).to_dict()
+                yield submission, result
         todo = []
         if broken:  # a worker process died (not a kernel): grade its submissions once more, one at a time
-            first, rest = broken[0], broken[1:]
-            result = GradeRecord.not_graded(first, "error", "the grading process for this notebook died",
-                                            sandboxed=bool(sandbox)).to_dict()
-            gradebook.add(result)
-            graded.append(result)
-            done += 1
-            progress(f"[{done}/{total}] {first.learner}/{first.exercise}: grading process died")
-            todo = rest
-    gradebook.write_summary()
-    return graded
+            first, todo = broken[0], broken[1:]
+            yield first, GradeRecord.not_graded(first, "error", "the grading process for this notebook died",
+                                                sandboxed=options["sandbox"]).to_dict()
+
+
+def iter_grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
+               exercise=None, force=False, progress=None, sandbox=True, scheduler=None, shard=None):
+    """:func:`grade`, yielding each record once it is in the gradebook and keeping none (what the command uses)."""
+    for name, value in (("workers", 1 if workers is None else workers), ("cell_timeout", cell_timeout),
+                        ("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)):
+        if not isinstance(value, (int, float)) or value <= 0:
+            raise GradingError(f"{name} must be a positive number, got {value!r}")
+    if shard is not None:
+        from .shards import in_shard, parse_shard
+
+        try:
+            shard = parse_shard(shard if isinstance(shard, str) else "/".join(str(part) for part in shard))
+        except (TypeError, ValueError) as error:
+            raise GradingError(str(error)) from None
+    if sandbox and scheduler is None:  # with a scheduler, every worker checks its own sandbox
+        from .sandbox import unavailable_reason
+
+        reason = unavailable_reason()
+        if reason:
+            raise GradingError(f"{reason}\n(To grade without the sandbox anyway, trusting every learner's code "
+                               f"with your files, pass --no-sandbox.)")
+    found, skipped = find_submissions(submissions, exercise)
+    progress = progress or (lambda message: None)
+    for note in skipped:
+        progress(f"skipped {note}")
+    if not found:
+        raise GradingError(f"nothing to grade in {submissions}: expected <learner>/<exercise>.ipynb files named "
+                           f"like those in exercises/ ({', '.join(checks.exercise_names()[:3])}, …)")
+    if shard is not None:
+        everything, found = len(found), [submission for submission in found if in_shard(submission.key, shard)]
+        progress(f"shard {shard[0]}/{shard[1]}: {len(found)} of the {everything} submissions")
+    cluster = None
+    if scheduler is not None:
+        from .distributed import ClusterGrader
+
+        cluster = ClusterGrader(scheduler)  # GradingError within seconds if no scheduler answers
+    try:
+        for note in cluster.check_workers(sandbox=bool(sandbox)) if cluster else []:
+            progress(note)
+        gradebook = Gradebook(output)
+        try:
+            todo = []
+            for submission in found:
+                current = submission.path.is_file() and gradebook.is_current(
+                    *submission.key, sha256(submission.path), checks_version(submission.exercise))
+                if current and not force:
+                    progress(f"unchanged, not regraded: {submission.learner}/{submission.path.name}")
+                else:
+                    todo.append(submission)
+            options = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout, "memory_mb": memory_mb,
+                       "sandbox": bool(sandbox)}
+            if cluster:
+                results = cluster.results(todo, options)
+            else:
+                workers = int(workers or os.cpu_count() or 1)
+                threads = max(1, (os.cpu_count() or 1) // workers)
+                results = _grade_locally(todo, workers, dict(options, threads=threads))
+            meter = _Progress(len(todo), progress)
+            for _, result in results:
+                gradebook.add(result)
+                meter.graded(f"{result['learner']}/{result['exercise']}: {result['score']}/{result['max_score']} "
+                             f"({result['status']}, {result['seconds']:.1f} s)")
+                yield result
+            gradebook.export()
+        finally:
+            gradebook.close()
+    finally:
+        if cluster:
+            cluster.close()
+
+
+def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
+          exercise=None, force=False, progress=None, sandbox=True, scheduler=None, shard=None) -> list[dict]:
+    """Grade every new or changed submission into ``output``; the records graded in this run.
+
+    ``progress(message)`` is called once per submission (``print`` in the command), with the count done, the
+    rate and the time left. With ``sandbox=True`` (the default) every kernel runs in bubblewrap namespaces and
+    :class:`GradingError` says how to install bubblewrap where it is missing; ``sandbox=False`` runs kernels as
+    the grader's own user. Each record is added to the gradebook as it arrives, and the gradebook's files are
+    exported once at the end.
+
+    ``scheduler="tcp://HOST:8786"`` grades on the workers of that dask.distributed scheduler instead of a
+    local pool of ``workers`` processes (:mod:`course_lib.grading.distributed`); ``shard=(I, N)`` (or
+    ``"I/N"``) grades only the I-th of N deterministic parts of the submissions (:mod:`course_lib.grading.shards`).
+    """
+    return list(iter_grade(submissions, output, workers=workers, cell_timeout=cell_timeout,
+                           notebook_timeout=notebook_timeout, memory_mb=memory_mb, exercise=exercise, force=force,
+                           progress=progress, sandbox=sandbox, scheduler=scheduler, shard=shard))
