@@ -112,10 +112,11 @@ class ClusterGrader:
     scheduler answers there; :meth:`check_workers` before grading, :meth:`results` to grade, :meth:`close`.
     """
 
-    def __init__(self, address: str, *, connect_timeout: float = CONNECT_TIMEOUT_S):
+    def __init__(self, address: str, *, connect_timeout: float | None = None):
         from distributed import Client
 
         self.address = str(address)
+        connect_timeout = CONNECT_TIMEOUT_S if connect_timeout is None else connect_timeout
         try:
             self.client = Client(self.address, timeout=connect_timeout, set_as_default=False)
         except Exception as error:  # OSError on a timeout, ValueError for an address that is not one, ...

@@ -67,8 +67,10 @@ def _open_input(folder: Path) -> Gradebook:
         raise GradingError(f"no gradebook folder at {folder}: expected the --output folder of a course-grade run")
     database = folder / DATABASE
     if not database.is_file() or database.stat().st_size == 0:
+        older = (folder / "results.json").is_file()
         raise GradingError(f"{folder} holds no gradebook ({DATABASE}): expected the --output folder of a "
-                           f"course-grade run")
+                           f"course-grade run" + (f" (it was graded before the database existed: run `course-grade "
+                                                  f"export {folder}` once to make one)" if older else ""))
     return Gradebook(folder)
 
 
