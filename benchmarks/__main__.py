@@ -8,11 +8,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from . import conv, digits, grading, notebooks, report
+from . import conv, digits, gradebook, grading, notebooks, report
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = {"notebooks": notebooks.run, "import": notebooks.import_time, "digits": digits.run, "conv": conv.run,
-            "grading": grading.run}
+            "grading": grading.run, "gradebook": gradebook.run}
 
 
 def machine() -> str:
