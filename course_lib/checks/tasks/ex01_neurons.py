@@ -64,7 +64,16 @@ def judge_weighted_sum(data, inputs):
 
 def _activation_inputs(rng):
     z = rng.normal(scale=3.0, size=int(rng.integers(5, 10)))
-    return {"cases": [{"z": z}, {"z": z.reshape(-1, 1) * np.array([1.0, -1.0])}, {"z": float(z[0])}]}
+    # Last, scores far from 0 (np.exp overflows above about 709): a formula that divides inf by inf gives NaN.
+    large = rng.permutation(np.array([-1000.0, -750.0, -40.0, 0.0, 40.0, 750.0, 1000.0]))
+    return {"cases": [{"z": z}, {"z": z.reshape(-1, 1) * np.array([1.0, -1.0])}, {"z": float(z[0])}, {"z": large}]}
+
+
+def _collect_activation(answer, inputs):
+    """Each case's answer, without NumPy's overflow warnings: ``1 / (1 + np.exp(-z))`` overflows harmlessly for
+    z = -1000 (to 1 / inf = 0), and the learner should not read a warning under a passing check."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return call_each_case_until_error(answer, inputs)
 
 
 def _activation_answer(inputs):
@@ -88,10 +97,11 @@ def _raised_hint(name, z, error):
             "z.shape does not.")
 
 
-def _judge_activation(data, inputs, name, reference, wrong):
+def _judge_activation(data, inputs, name, reference, wrong, overflow=""):
     """Specification shared by sigmoid and relu: element by element, for a number, a 1-D array and a 2-D array
-    (with negative and positive values in every one of them); the result keeps the shape of ``z`` and holds the
-    function's value at every element; ``z`` is left unchanged (the framework's guard).
+    (with negative and positive values in every one of them) and for scores as far out as ±1000; the result
+    keeps the shape of ``z`` and holds the function's value at every element, finite; ``z`` is left unchanged
+    (the framework's guard). ``overflow`` is the hint for a result that is NaN or inf there.
     """
     for case, got in zip(inputs["cases"], data):
         z = case["z"]
@@ -99,14 +109,19 @@ def _judge_activation(data, inputs, name, reference, wrong):
         if "raised" in got:
             raise Fail(f"{what} raised {got['raised']}. {_raised_hint(name, z, got['raised'])}")
         z = np.asarray(z, dtype=float)
-        array = expect_array(got["returned"], what)
+        array = expect_array(got["returned"], what, finite=False)
         if array.shape != z.shape:
             raise Fail(f"{what} returned shape {array.shape}: an activation works element by element and keeps "
                        f"the shape of z.")
-        expect_close(array, reference(z), what, hints=[(candidate(z), hint) for candidate, hint in wrong])
+        if not np.all(np.isfinite(array)):
+            bad = [float(value) for value in z[~np.isfinite(array)]] if z.ndim else [float(z)]
+            raise Fail(f"{what} gives {'NaN' if np.isnan(array).any() else 'inf'} for z = "
+                       f"{', '.join(f'{value:g}' for value in bad[:3])}. {overflow or 'Check for an overflow.'}")
+        with np.errstate(over="ignore"):
+            expect_close(array, reference(z), what, hints=[(candidate(z), hint) for candidate, hint in wrong])
 
 
-@task("sigmoid", points=2, inputs=_activation_inputs, collect=call_each_case_until_error, answer=_activation_answer)
+@task("sigmoid", points=2, inputs=_activation_inputs, collect=_collect_activation, answer=_activation_answer)
 def judge_sigmoid(data, inputs):
     """sigmoid(z) = 1 / (1 + e^(-z)), element by element (see :func:`_judge_activation`)."""
     _judge_activation(data, inputs, "sigmoid", lambda z: 1 / (1 + np.exp(-z)), [
@@ -114,10 +129,11 @@ def judge_sigmoid(data, inputs):
         (lambda z: 1 / (1 + np.exp(z)), "it is the sigmoid of -z, which equals 1 - sigmoid(z): the exponent is "
                                         "e^(-z), and the numerator is 1."),
         (lambda z: np.tanh(z), "this is tanh, which runs from -1 to 1; sigmoid runs from 0 to 1."),
-    ])
+    ], overflow="np.exp(z) overflows to inf above z = 709, and inf / (1 + inf) is NaN: write sigmoid as "
+                "1 / (1 + np.exp(-z)), whose only overflow, for very negative z, gives 1 / inf = 0, the right value.")
 
 
-@task("relu", points=1, inputs=_activation_inputs, collect=call_each_case_until_error, answer=_activation_answer)
+@task("relu", points=1, inputs=_activation_inputs, collect=_collect_activation, answer=_activation_answer)
 def judge_relu(data, inputs):
     """relu(z) = max(z, 0), element by element (see :func:`_judge_activation`)."""
     _judge_activation(data, inputs, "relu", reference_relu, [
@@ -137,7 +153,8 @@ def judge_relu(data, inputs):
 
 
 def _step(z):
-    return (np.asarray(z) > 0).astype(float)
+    """Lesson 01's step: 1 ("fire") when ``z >= 0``, else 0."""
+    return (np.asarray(z) >= 0).astype(float)
 
 
 def _gate_name(outputs):
@@ -151,7 +168,7 @@ def _gate_name(outputs):
 @task("and_gate", points=2, answer=Either(Items(Array(), Array(), names=("w", "b")), Array()))
 def judge_and_gate(data, inputs):
     """Specification: return a pair ``(w, b)``, w of 2 numbers and b one number, such that the step neuron
-    ``step(w · x + b)``, firing only when the sum is strictly above 0, gives AND's [0, 0, 0, 1] on (0,0), (0,1),
+    ``step(w · x + b)``, firing when the sum is 0 or more (lesson 01's step), gives AND's [0, 0, 0, 1] on (0,0), (0,1),
     (1,0), (1,1). The check computes the neuron itself, so the values and the method are the same thing here.
     """
     if type(data) is not list or len(data) != 2 or all(type(item) in (int, float) for item in data):
@@ -169,8 +186,9 @@ def judge_and_gate(data, inputs):
     outputs = _step(sums).astype(int).tolist()
     if outputs != TRUTH_TABLES["AND"]:
         at_zero = [f"({int(x1)},{int(x2)})" for (x1, x2), total in zip(GATE_INPUTS, sums) if np.isclose(total, 0)]
-        border = (f" For {', '.join(at_zero)} the sum w · x + b is exactly 0, and a step neuron fires only when "
-                  f"the sum is strictly greater than 0." if at_zero else "")
+        border = (f" For {', '.join(at_zero)} the sum w · x + b is exactly 0, and the step neuron fires at 0 "
+                  f"(step(z) is 1 when z >= 0, as in lesson 01): keep the sums of the inputs that must not fire "
+                  f"below 0." if at_zero else "")
         raise Fail(f"with w={w.tolist()} and b={b:g} the step neuron {_gate_name(outputs)}: it gives {outputs} for "
                    f"(0,0), (0,1), (1,0), (1,1), and AND should give [0, 0, 0, 1].{border} The bias sets how much "
                    f"the weighted sum must reach before the neuron fires: only both inputs together may get past it.")
@@ -218,14 +236,14 @@ def judge_xor_network(data, inputs):
         first = first or (want, values)
         if not np.all(np.isclose(values, 0) | np.isclose(values, 1)):
             raise Fail(f"{what} gave {np.round(values, 3).tolist()}: step neurons output exactly 0 or 1. Values in "
-                       f"between come from a sigmoid (or from no activation at all); use step(z) = (z > 0).")
+                       f"between come from a sigmoid (or from no activation at all); use step(z) = (z >= 0).")
         if not np.array_equal(np.round(values), want):
             by_input = {_row_text(x): int(round(value)) for x, value in zip(X, values)}
             outputs = [by_input[key] for key in ("(0,0)", "(0,1)", "(1,0)", "(1,1)")]
             raise Fail(f"{what}: the network {_gate_name(outputs)}, giving {outputs} for (0,0), (0,1), (1,0), "
                        f"(1,1); XOR is 1 only when exactly one input is 1 ([0, 1, 1, 0]). Combine an OR neuron and a "
                        f"NAND neuron in the hidden layer, then AND them; check each threshold, since a step neuron "
-                       f"fires only when w · x + b > 0, strictly.")
+                       f"fires when w · x + b >= 0, at 0 included.")
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -54,7 +54,12 @@ def and_gate():
 
 @right("and_gate")
 def and_gate():
-    return np.array([1.0, 1.0]), -1.0  # (1, 1) gives 1 > 0, (0, 1) gives 0, which is not > 0
+    return np.array([1.0, 1.0]), -2.0  # (1, 1) gives exactly 0, and the step fires at z >= 0 (lesson 01)
+
+
+@right("and_gate")
+def and_gate():
+    return np.array([0.5, 0.5]), -1.0  # lesson 01's own AND neuron
 
 
 @right("xor_network")

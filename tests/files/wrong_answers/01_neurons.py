@@ -152,9 +152,9 @@ def and_gate():
     return np.array([-1.0, -1.0]), 1.5
 
 
-@wrong("and_gate", "strictly greater than 0")
+@wrong("and_gate", "the step neuron fires at 0")
 def and_gate():
-    return np.array([1.0, 1.0]), -2.0  # (1, 1) gives w · x + b = 0: a step neuron fires only above 0
+    return np.array([1.0, 1.0]), -1.0  # (0, 1) gives w · x + b = 0, and lesson 01's step fires at z >= 0: OR
 
 
 @wrong("and_gate", "the bias first")
@@ -245,3 +245,9 @@ def softmax(z):
 def softmax(z):
     exps = np.exp(z - np.max(z))
     return exps / exps.max()
+
+
+@wrong("sigmoid", "inf / (1 + inf) is NaN")
+def sigmoid(z):
+    E = np.exp(z)
+    return E / (1 + E)  # the same function on paper; NaN for z above 709
