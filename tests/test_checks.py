@@ -167,6 +167,14 @@ def test_checker_records_progress_and_is_silent_while_grading(tmp_path, monkeypa
     assert check("relu").passed
     assert "✓ relu: 1/1" in check.summary() and "Total: 1/11 points" in check.summary()
     assert progress.load()["01_neurons"]["relu"]["status"] == "passed"
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "solutions" / "01_neurons.ipynb"))  # the worked solution
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    assert check("sigmoid").passed and "sigmoid" not in progress.load()["01_neurons"]
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "exercises" / "01_neurons.ipynb"))
+    assert check("sigmoid").passed and progress.load()["01_neurons"]["sigmoid"]["status"] == "passed"
     monkeypatch.setenv("NN_COURSE_GRADING", "1")
     assert check("relu") is None
     with pytest.raises(KeyError, match="has no task 'relux'"):

@@ -12,6 +12,18 @@ from .running import _SYMBOLS, Result, run_task
 __all__ = ["checker"]
 
 
+def _in_solution_notebook() -> bool:
+    """Whether this kernel runs a notebook from ``solutions/`` (Jupyter names it in ``JPY_SESSION_NAME``).
+
+    Running the worked solutions to compare must not mark the learner's exercises as done: only their own
+    work in ``exercises/`` goes into the progress record.
+    """
+    from pathlib import PurePath
+
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    return bool(session) and PurePath(session).parent.name == "solutions"
+
+
 @dataclass
 class _Checker:
     exercise: Exercise
@@ -26,7 +38,7 @@ class _Checker:
         namespace = {**caller.f_globals, **caller.f_locals}  # a notebook's globals; a function's locals too
         result = run_task(task, namespace, seed)
         self.results[name] = result
-        if self.record:
+        if self.record and not _in_solution_notebook():
             from . import progress
 
             progress.record(result)
@@ -47,7 +59,7 @@ def checker(exercise: str, *, record: bool = True) -> _Checker:
     """The ``check`` function of one exercise notebook: ``check("softmax")`` shows a :class:`Result`.
 
     Each call checks the learner's current definition with fresh random inputs, within a second or two,
-    and (unless ``record=False``) notes the result in the learner's progress record
-    (:mod:`course_lib.progress`).
+    and (unless ``record=False``, or the notebook is one of the worked ``solutions/``) notes the result in
+    the learner's progress record (:mod:`course_lib.checks.progress`).
     """
     return _Checker(get_exercise(exercise), record)
