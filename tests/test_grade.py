@@ -211,7 +211,7 @@ def test_rerun_grades_only_what_changed_and_force_regrades(tmp_path):
     again = grading.grade(submissions, out, **options)
     assert [(record["learner"], record["score"]) for record in again] == [("blank", 11)]
     assert len(grading.grade(submissions, out, force=True, **options)) == 2
-    assert len(Gradebook(out).records) == 2
+    assert len(Gradebook(out)) == 2
 
 
 def test_exercise_option_grades_only_that_exercise(tmp_path):
