@@ -160,3 +160,16 @@ def test_the_changes_are_printed_in_words(out, monkeypatch, capsys):
     change_task(monkeypatch, "weighted_sum", judge=lambda data, inputs: None)
     assert rejudge.main([str(out), "--quiet"]) == 0
     assert capsys.readouterr().out == "monkeypatch/01_neurons: 9 -> 11 of 11\n  weighted_sum: failed -> passed\n"
+
+
+def test_stored_answers_are_bounded_in_all(monkeypatch):
+    from course_lib.grading import record as record_module
+
+    monkeypatch.setattr(record_module, "MAX_ANSWERS_CHARS", 1000)
+    record = record_module.GradeRecord("alice", "01_neurons", "alice/01_neurons.ipynb", 11)
+    answers = {name: {"status": "answered", "data": "x" * size}
+               for name, size in zip(EXERCISE.tasks, (300, 500, 400, 50, 10, 10))}
+    record.set_answers({**answers, "not_a_task": {"status": "answered"}}, seed=7)
+    assert list(record.answers) == ["weighted_sum", "sigmoid", "and_gate", "xor_network"]  # relu, softmax: over 1000
+    assert set(record.inputs_sha256) == set(record.answers)
+    assert record.inputs_sha256["sigmoid"] == record_module.inputs_digest(EXERCISE.tasks["sigmoid"], 7)
