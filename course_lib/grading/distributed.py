@@ -23,7 +23,6 @@ many processes as cores (``dask worker ADDRESS --nworkers N --nthreads 1``).
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import tempfile
@@ -59,14 +58,17 @@ def worker_sandbox_problem() -> str | None:
 
 
 def _kernel_threads() -> int:
-    """Threads each kernel may use: this machine's cores shared among the worker's grading threads."""
+    """Threads each kernel may use: the worker's threads, as it grades one notebook at a time.
+
+    A worker stands for its share of the machine (``--nworkers N --nthreads 1``: one core each), as a process of
+    the local pool does; it cannot see how many other workers share its machine.
+    """
     try:
         from distributed import get_worker
 
-        nthreads = get_worker().state.nthreads
-    except (ImportError, ValueError, AttributeError):
-        nthreads = 1
-    return max(1, (os.cpu_count() or 1) // max(1, nthreads))
+        return max(1, int(get_worker().state.nthreads))
+    except (ImportError, ValueError, AttributeError, TypeError):
+        return 1
 
 
 def grade_on_worker(learner: str, exercise: str, notebook: bytes, options: dict, expected_checks: str) -> dict:
@@ -167,6 +169,7 @@ class ClusterGrader:
         pending = iter(submissions)
         running = {}  # task key -> submission
         taken = set()  # (learner, exercise) recorded in this run
+        versions = {}  # exercise -> this machine's checks_version, which the workers must share
         finished = as_completed(loop=self.client.loop)
         limit, checked = MIN_IN_FLIGHT, 0.0
 
@@ -183,9 +186,10 @@ class ClusterGrader:
                     local.append(submission)
                     return
                 key = f"course-grade-{uuid.uuid4().hex}"
+                if submission.exercise not in versions:
+                    versions[submission.exercise] = checks_version(submission.exercise)
                 future = self.client.submit(grade_on_worker, submission.learner, submission.exercise, data, options,
-                                            checks_version(submission.exercise), key=key, pure=False,
-                                            retries=retries)
+                                            versions[submission.exercise], key=key, pure=False, retries=retries)
                 running[key] = submission
                 finished.add(future)
 
