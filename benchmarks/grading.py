@@ -152,6 +152,7 @@ def cohort_estimate(scratch: Path, speedup: float) -> dict:
              for machines in COHORT["machines"]}
     result = {"per_submission_s": {name: round(seconds[name], 1) for name in sorted(seconds)},
               "statuses": sorted({record["status"] for record in records}),
+              "full_marks": all(record["score"] == record["max_score"] for record in records),
               "per_learner_s": round(per_learner, 1), "learners": COHORT["learners"], "exercises": len(names),
               "cpu_hours": round(COHORT["learners"] * per_learner / 3600), "submissions_at_once": speedup,
               "hours_on_machines": hours}
