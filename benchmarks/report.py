@@ -64,6 +64,31 @@ def markdown(results) -> str:
                       f"{_mark(sandbox['met'])})."]
         elif sandbox.get("skipped"):
             lines += [f"The sandbox's cost was not measured: {sandbox['skipped']}"]
+        cluster = grading.get("local_vs_cluster") or {}
+        if "seconds_cluster" in cluster:
+            lines += [f"dask.distributed: {cluster['submissions']} submissions in {cluster['seconds_local_pool']} s "
+                      f"with the local pool of 2 processes ({cluster['per_minute_local_pool']:.0f}/min), "
+                      f"{cluster['seconds_cluster']} s on a 2-worker `LocalCluster` "
+                      f"({cluster['per_minute_cluster']:.0f}/min), {cluster['cluster_vs_local']:+.0%} (target within "
+                      f"±{cluster['target']:.0%} {_mark(cluster['met'])})."]
+        cohort = grading.get("cohort") or {}
+        if "per_learner_s" in cohort:
+            machines = ", ".join(f"{hours} h on {count} machine{'s' if count != '1' else ''}"
+                                 for count, hours in cohort["hours_on_machines"].items())
+            lines += [f"A learner's {cohort['exercises']} solved exercises take {cohort['per_learner_s']} s to grade "
+                      f"(sandboxed, one at a time); {cohort['learners']:,} learners are {cohort['cpu_hours']} "
+                      f"CPU-hours: {machines} like this one."]
+    if "gradebook" in sections:
+        book = sections["gradebook"]
+        lines += ["", f"Gradebook, ms per recorded submission ({book['record_kb']} kB records), SQLite now and the "
+                      f"JSON files before:", "", "| Gradebook | Records | Mean | Median | p99 |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {name} | {row['records']:,} | {row['mean_ms']} ms | {row['median_ms']} ms | {row['p99_ms']} ms |"
+                  for name, rows in (("JSON (before)", book["json_before"]), ("SQLite", book["sqlite"])) for row in rows]
+        largest = book["sqlite"][-1]["records"]
+        lines.append(f"\nTarget: ≤ {book['target_ms_at_100k']} ms per record at 100,000 records "
+                     f"{_mark(book['met'])} (measured at {largest:,}). `export()`: "
+                     + ", ".join(f"{seconds} s at {int(size):,} records" for size, seconds in book["export_s"].items())
+                     + ".")
     return "\n".join(lines)
 
 

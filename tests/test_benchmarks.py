@@ -13,7 +13,7 @@ def test_quick_benchmark_writes_every_section(tmp_path):
     subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--output", str(tmp_path)], cwd=ROOT, check=True,
                    capture_output=True, timeout=900)
     results = json.loads((tmp_path / "results.json").read_text())
-    assert set(results["sections"]) == {"notebooks", "import", "digits", "conv", "grading"}
+    assert set(results["sections"]) == {"notebooks", "import", "digits", "conv", "grading", "gradebook"}
     sections = results["sections"]
     assert [row["notebook"] for row in sections["notebooks"]["rows"]] == ["notebooks/01_neurons.ipynb",
                                                                           "solutions/01_neurons.ipynb"]
@@ -26,7 +26,8 @@ def test_quick_benchmark_writes_every_section(tmp_path):
     assert sandbox["per_submission_s_sandboxed"] > 0 and sandbox["per_submission_s_unsandboxed"] > 0
     table = (tmp_path / "results.md").read_text()
     assert "| notebooks/01_neurons.ipynb |" in table and "`import course_lib`" in table
-    assert "The bubblewrap sandbox:" in table
+    assert "The bubblewrap sandbox:" in table and "| SQLite | 1,000 |" in table
+    assert sections["gradebook"]["sqlite"][0]["mean_ms"] > 0 and sections["grading"]["local_vs_cluster"]["seconds_cluster"] > 0
     assert (tmp_path / "notebook_times.png").read_bytes()[:4] == b"\x89PNG"
 
 
