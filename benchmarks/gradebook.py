@@ -18,10 +18,9 @@ import shutil
 import statistics
 import tempfile
 import time
-from html import escape
 from pathlib import Path
 
-from course_lib.grading.gradebook import Gradebook, _spreadsheet_safe
+from course_lib.grading.gradebook import Gradebook, _spreadsheet_safe, feedback_page
 
 TASKS = ("weighted_sum", "sigmoid", "relu", "and_gate", "xor_network", "softmax")
 
@@ -91,31 +90,7 @@ class OldJsonGradebook:
         _old_write_atomically(self.folder / "grades.csv", text.getvalue().encode("utf-8"))
 
     def write_feedback(self, record: dict) -> None:
-        """A page the learner can read: the total, each task's verdict and hint, and notes on their cells."""
-        colours = {"passed": "#1a7f37", "failed": "#cf222e", "error": "#cf222e", "not attempted": "#6e7781",
-                   "not defined": "#9a6700"}
-        rows = "".join(
-            f"<tr><td><code>{escape(task['task'])}</code></td>"
-            f"<td style='color:{colours.get(task['status'], '#000')}'><b>{escape(task['status'])}</b></td>"
-            f"<td>{task['points']}/{task['max_points']}</td><td>{escape(task['message'])}</td></tr>"
-            for task in record.get("tasks", []))
-        notes = "".join(f"<li>{escape(note)}</li>" for note in record.get("notes", []))
-        status_line = "" if record["status"] == "ok" else (
-            f"<p><b>Status: {escape(record['status'])}</b>. {escape(record.get('message', ''))}</p>")
-        page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(record['exercise'])}: feedback</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}}</style>
-</head><body>
-<h1>{escape(record['exercise'])}</h1>
-<p>Learner: <b>{escape(record['learner'])}</b>. Score: <b>{record['score']}/{record['max_score']}</b> points.</p>
-{status_line}
-<table><tr><th>Task</th><th>Result</th><th>Points</th><th>What the check found</th></tr>{rows}</table>
-{f"<h2>Notes on your notebook</h2><ul>{notes}</ul>" if notes else ""}
-<p style="color:#6e7781">Your notebook was run from its code cells only, top to bottom, in a fresh kernel; every
-task was checked with fresh random inputs, as the checks in your notebook do.</p>
-</body></html>
-"""
+        page = feedback_page(record)  # the same page as today's gradebook writes
         _old_write_atomically(self.folder / "feedback" / record["learner"] / f"{record['exercise']}.html",
                               page.encode("utf-8"))
 

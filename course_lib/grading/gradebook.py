@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .record import STATUSES
 
-__all__ = ["CSV_COLUMNS", "DATABASE", "Gradebook", "GradebookError", "SCHEMA_VERSION", "STATUSES"]
+__all__ = ["CSV_COLUMNS", "DATABASE", "Gradebook", "GradebookError", "SCHEMA_VERSION", "STATUSES", "feedback_page"]
 
 CSV_COLUMNS = ("learner", "exercise", "score", "max_score", "status")
 DATABASE = "gradebook.sqlite"
@@ -48,6 +48,35 @@ CREATE TABLE records (
     answers TEXT,           -- its "answers" as JSON (NaN allowed, as answers may hold it), NULL if it had none
     PRIMARY KEY (learner, exercise)  -- also the index of is_current()
 )""")
+
+
+def feedback_page(record: dict) -> str:
+    """A page the learner can read: the total, each task's verdict and hint, and notes on their cells."""
+    colours = {"passed": "#1a7f37", "failed": "#cf222e", "error": "#cf222e", "not attempted": "#6e7781",
+               "not defined": "#9a6700"}
+    rows = "".join(
+        f"<tr><td><code>{escape(task['task'])}</code></td>"
+        f"<td style='color:{colours.get(task['status'], '#000')}'><b>{escape(task['status'])}</b></td>"
+        f"<td>{task['points']}/{task['max_points']}</td><td>{escape(task['message'])}</td></tr>"
+        for task in record.get("tasks", []))
+    notes = "".join(f"<li>{escape(note)}</li>" for note in record.get("notes", []))
+    status_line = "" if record["status"] == "ok" else (
+        f"<p><b>Status: {escape(record['status'])}</b>. {escape(record.get('message', ''))}</p>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(record['exercise'])}: feedback</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}
+table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}}</style>
+</head><body>
+<h1>{escape(record['exercise'])}</h1>
+<p>Learner: <b>{escape(record['learner'])}</b>. Score: <b>{record['score']}/{record['max_score']}</b> points.</p>
+{status_line}
+<table><tr><th>Task</th><th>Result</th><th>Points</th><th>What the check found</th></tr>{rows}</table>
+{f"<h2>Notes on your notebook</h2><ul>{notes}</ul>" if notes else ""}
+<p style="color:#6e7781">Your notebook was run from its code cells only, top to bottom, in a fresh kernel; every
+task was checked with fresh random inputs, as the checks in your notebook do.</p>
+</body></html>
+"""
+    return page
 
 
 class GradebookError(Exception):
@@ -294,31 +323,8 @@ class Gradebook:
         return self.folder / "feedback" / learner / f"{exercise}.html"
 
     def write_feedback(self, record: dict) -> None:
-        """A page the learner can read: the total, each task's verdict and hint, and notes on their cells."""
-        colours = {"passed": "#1a7f37", "failed": "#cf222e", "error": "#cf222e", "not attempted": "#6e7781",
-                   "not defined": "#9a6700"}
-        rows = "".join(
-            f"<tr><td><code>{escape(task['task'])}</code></td>"
-            f"<td style='color:{colours.get(task['status'], '#000')}'><b>{escape(task['status'])}</b></td>"
-            f"<td>{task['points']}/{task['max_points']}</td><td>{escape(task['message'])}</td></tr>"
-            for task in record.get("tasks", []))
-        notes = "".join(f"<li>{escape(note)}</li>" for note in record.get("notes", []))
-        status_line = "" if record["status"] == "ok" else (
-            f"<p><b>Status: {escape(record['status'])}</b>. {escape(record.get('message', ''))}</p>")
-        page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(record['exercise'])}: feedback</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}}</style>
-</head><body>
-<h1>{escape(record['exercise'])}</h1>
-<p>Learner: <b>{escape(record['learner'])}</b>. Score: <b>{record['score']}/{record['max_score']}</b> points.</p>
-{status_line}
-<table><tr><th>Task</th><th>Result</th><th>Points</th><th>What the check found</th></tr>{rows}</table>
-{f"<h2>Notes on your notebook</h2><ul>{notes}</ul>" if notes else ""}
-<p style="color:#6e7781">Your notebook was run from its code cells only, top to bottom, in a fresh kernel; every
-task was checked with fresh random inputs, as the checks in your notebook do.</p>
-</body></html>
-"""
+        """Write the learner's page for ``record`` (:func:`feedback_page`)."""
+        page = feedback_page(record)
         _write_atomically(self.feedback_path(record["learner"], record["exercise"]), page.encode("utf-8"), sync=False)
 
     def write_summary(self) -> Path | None:
