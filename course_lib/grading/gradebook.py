@@ -13,6 +13,7 @@ the database is created, so a rerun after upgrading regrades nothing that was gr
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -83,16 +84,15 @@ class GradebookError(Exception):
     """A gradebook that this course cannot use: not a database, not a gradebook, or of a newer version."""
 
 
-def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write beside ``path``, then rename: a reader sees the old file or the new one, never half of one.
-
-    ``sync=False`` skips the fsync: right for exports, which the database can always rebuild.
-    """
+@contextlib.contextmanager
+def _atomic_file(path: Path, mode: str = "wb", *, sync: bool = True):
+    """A file to write ``path`` through: written beside it, then renamed, so a reader sees the old file or the
+    new one, never half of one. ``sync=False`` skips the fsync: right for exports the database can rebuild."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        with os.fdopen(handle, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as out:
+            yield out
             if sync:
                 out.flush()
                 os.fsync(out.fileno())
@@ -100,6 +100,12 @@ def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically (:func:`_atomic_file`)."""
+    with _atomic_file(path, sync=sync) as out:
+        out.write(data)
 
 
 def _spreadsheet_safe(text: str) -> str:
@@ -301,23 +307,14 @@ class Gradebook:
 
     def _write_results_and_pages(self) -> None:
         """``results.json`` (every record without its answers, which stay in the database) and the pages."""
-        path = self.folder / "results.json"
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".results.json.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(f'{{"version": {RESULTS_VERSION}, "submissions": [')
-                separator = "\n"
-                for (text,) in self._db.execute("SELECT record FROM records ORDER BY learner, exercise"):
-                    out.write(separator + text)
-                    separator = ",\n"
-                    self.write_feedback(json.loads(text))
-                out.write("\n]}\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with _atomic_file(self.folder / "results.json", "w") as out:
+            out.write(f'{{"version": {RESULTS_VERSION}, "submissions": [')
+            separator = "\n"
+            for (text,) in self._db.execute("SELECT record FROM records ORDER BY learner, exercise"):
+                out.write(separator + text)
+                separator = ",\n"
+                self.write_feedback(json.loads(text))
+            out.write("\n]}\n")
 
     def feedback_path(self, learner: str, exercise: str) -> Path:
         return self.folder / "feedback" / learner / f"{exercise}.html"
