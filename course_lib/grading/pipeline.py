@@ -307,14 +307,26 @@ class _Progress:
         self.report(f"[{self.done}/{self.total}, {rate:.1f}/min, {left} left] {text}")
 
 
+def _worker_context():
+    """Processes forked from a clean server that has loaded the grader, never from the caller itself.
+
+    Forking the caller copies whatever it holds: in a notebook or a test run that has used TensorFlow, the
+    child then aborts when it frees TensorFlow's objects (TensorFlow is not fork-safe). The fork server is a
+    fresh process that imports only the grader, so its children start quickly and clean.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["course_lib.grading.pipeline", "nbclient", "nbformat"])
+    return context
+
+
 def _grade_locally(todo: list, workers: int, options: dict):
     """Grade ``todo`` in a pool of ``workers`` processes on this machine; yields ``(submission, record)``."""
-    import nbclient  # noqa: F401  imported once here, so forked workers start with them loaded
-    import nbformat  # noqa: F401
-
-    from . import kernel  # noqa: F401
+    context = _worker_context()
     while todo:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker,
+                                 mp_context=context) as pool:
             futures = {pool.submit(_grade_in_worker, submission, options): submission for submission in todo}
             broken = []
             for future in as_completed(futures):
