@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from course_lib.grading import cli, sandbox
@@ -336,3 +337,16 @@ def test_no_sandbox_grades_with_a_warning_in_the_summary(tmp_path, capsys, monke
     assert captured.err.count("WITHOUT the sandbox") == 2  # at the start and in the run's summary
     record = json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"][0]
     assert (record["score"], record["sandboxed"]) == (11, False)
+
+
+def test_grading_works_in_a_process_that_has_used_tensorflow(tmp_path):
+    """A notebook or a test run that trained a Keras model can still grade: the workers are not forked from it."""
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((4, 3)), np.zeros((4, 2)), epochs=1, verbose=0)
+    model.predict(np.zeros((2, 3)), verbose=0)
+    records = grading.grade(_class(tmp_path, ["solved"]), tmp_path / "out", **OPTIONS)
+    assert [(record["learner"], record["status"], record["score"]) for record in records] == [
+        ("solved", "ok", records[0]["max_score"])]
