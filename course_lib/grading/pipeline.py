@@ -308,17 +308,16 @@ class _Progress:
 
 
 def _worker_context():
-    """Processes forked from a clean server that has loaded the grader, never from the caller itself.
+    """Workers started as fresh interpreters (``spawn``), never forked from the caller.
 
     Forking the caller copies whatever it holds: in a notebook or a test run that has used TensorFlow, the
-    child then aborts when it frees TensorFlow's objects (TensorFlow is not fork-safe). The fork server is a
-    fresh process that imports only the grader, so its children start quickly and clean.
+    child then aborts when it frees TensorFlow's objects (TensorFlow is not fork-safe). A fork server is no
+    cure here: the kernel clean-up reaps every child of the grading process, the fork server included. A
+    spawned worker costs about a second to start, once per worker, not per notebook.
     """
     import multiprocessing
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["course_lib.grading.pipeline", "nbclient", "nbformat"])
-    return context
+    return multiprocessing.get_context("spawn")
 
 
 def _grade_locally(todo: list, workers: int, options: dict):
