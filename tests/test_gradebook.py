@@ -33,6 +33,11 @@ def make_record(learner, exercise="01_neurons", score=3, **fields):
     return record
 
 
+def as_read(record, penalty=0, late=None):
+    """``record`` as records() and get() give it back: with its penalty, final score and late assessment."""
+    return dict(record, penalty=penalty, final_score=record["score"] - penalty, late=late)
+
+
 def test_records_come_back_exactly_sorted_and_replaced(tmp_path):
     with Gradebook(tmp_path) as book:
         assert len(book) == 0 and list(book.records()) == []
@@ -43,7 +48,8 @@ def test_records_come_back_exactly_sorted_and_replaced(tmp_path):
         book.add(make_record("alice", "02_numpy_forward_pass"))
         assert len(book) == 5
         got = list(book.records())
-    expected = sorted([*added[:2], added[3], make_record("alice", score=7), make_record("alice", "02_numpy_forward_pass")],
+    expected = sorted([as_read(record) for record in (*added[:2], added[3], make_record("alice", score=7),
+                                                      make_record("alice", "02_numpy_forward_pass"))],
                       key=lambda record: (record["learner"], record["exercise"]))
     assert got == expected
     with Gradebook(tmp_path) as book:  # and after reopening
@@ -98,7 +104,7 @@ def test_export_writes_every_file_from_the_database(tmp_path):
         ("carol", "01_neurons", "5", "ok"), ("carol", "02_numpy_forward_pass", "3", "timeout")]
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["version"] == 1 and len(results["submissions"]) == 4
-    expected = {key: value for key, value in make_record("<b>bob</b>", score=10).items() if key != "answers"}
+    expected = {key: value for key, value in as_read(make_record("<b>bob</b>", score=10)).items() if key != "answers"}
     assert results["submissions"][0] == expected  # everything but the answers, which stay in the database
     page = (tmp_path / "feedback" / "<b>bob</b>" / "01_neurons.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;bob&lt;/b&gt;" in page and "<b>bob</b>" not in page and "ZeroDivisionError" in page
@@ -118,7 +124,7 @@ def test_the_database_is_wal_with_a_schema_version(tmp_path):
     Gradebook(tmp_path).close()
     db = sqlite3.connect(tmp_path / DATABASE)
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
     db.close()
 
 
@@ -132,7 +138,7 @@ def test_an_older_results_json_is_imported_once(tmp_path):
         del record["answers"], record["inputs_sha256"]
     (tmp_path / "results.json").write_text(json.dumps({"version": 1, "submissions": [*old, "junk", {"learner": 3}]}))
     with Gradebook(tmp_path) as book:
-        assert list(book.records()) == old
+        assert list(book.records()) == [as_read(record) for record in old]
         assert book.is_current("bob", "01_neurons", "a" * 64, "v1")
         book.add(make_record("carol"))
     (tmp_path / "results.json").write_text(json.dumps({"version": 1, "submissions": [make_record("dave")]}))
@@ -174,11 +180,11 @@ def test_a_newer_database_names_the_version_needed(tmp_path):
     with Gradebook(tmp_path) as book:
         book.add(make_record("alice"))
     db = sqlite3.connect(tmp_path / DATABASE)
-    db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    db.execute("UPDATE meta SET value='3' WHERE key='schema_version'")
     db.commit()
     db.close()
-    with pytest.raises(GradebookError, match="newer version of the course .gradebook schema 2; this version reads "
-                                             "up to 1.: update course_lib"):
+    with pytest.raises(GradebookError, match="newer version of the course .gradebook schema 3; this version reads "
+                                             "up to 2.: update course_lib"):
         Gradebook(tmp_path)
 
 
