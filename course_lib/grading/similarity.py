@@ -1,0 +1,545 @@
+"""``course-grade similarity``: flag learners whose answers to a task are more alike than independent work is.
+
+It flags, it never accuses: similar code is a reason to look at two notebooks and talk with the learners.
+
+The stages, each a small function over plain data:
+
+1. **Task code** (:func:`task_code`). For each graded task, the learner's top-level function of that name,
+   then the helper functions and classes it uses that the learner wrote, in the order the code first uses
+   them (so that moving helpers around changes nothing). Definitions the exercise notebook gives unchanged,
+   and the other graded tasks (compared under their own name), are left out.
+2. **Fingerprints** (:func:`fingerprint`), by winnowing as in MOSS (Schleimer, Wilkerson and Aiken, 2003),
+   through the ``copydetect`` library: the code is tokenised and every name becomes ``V``, ``F`` or ``O``,
+   every string ``S``, comments and whitespace are dropped; hashes of its ``NOISE``-character k-grams are
+   winnowed in windows of ``WINDOW``.
+3. **Discounting what everyone shares** (:func:`discount`): the k-grams of the exercise notebook (its given
+   code), of the reference solution, and fingerprints found in the code of more than ``max(10, 10 %)`` of the
+   learners who answered the task (MOSS's ``-m 10``) are removed. Answers with fewer than ``min_tokens``
+   tokens of the learner's own, or with little left after discounting, are not compared: a one-line
+   ``return x @ w + b`` is written identically by half a class.
+4. **Comparing** (:func:`compare_exercise`): an index from fingerprint to learners gives the pairs that share
+   any, and only those are compared (``copydetect.compare_files``). A task's score is the mean, over the two
+   learners, of the share of their fingerprinted code that lies in passages found in both. The reference
+   solution is compared with every learner too: learners who handed it in are one line each per task
+   ("k learners submitted the reference solution"), and it is no evidence between them.
+5. **The report** (:func:`write_report`): ``similarity.csv``, ``reference.csv``, ``index.html`` and one
+   side-by-side page per flagged pair under ``pairs/``, all self-contained and escaped.
+
+``copydetect`` 0.5's own boilerplate removal is not used: it intersects non-unique hash arrays with
+``assume_unique=True``, which drops a fingerprint that merely repeats within a file. :func:`discount`
+removes hashes from a :class:`copydetect.CodeFingerprint` directly and recomputes its coverage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import io
+import math
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .. import checks
+from .submissions import GradingError, Unreadable, find_submissions, read_code_cells
+
+__all__ = ["NOISE", "WINDOW", "ExerciseResult", "PairResult", "TaskMatch", "compare_exercise", "definitions",
+           "discount", "fingerprint", "main", "similarity", "task_code", "write_report"]
+
+NOISE = 20  # k: characters of *filtered* code (``V=V.V((V==1)&(V==1))`` is 20): about one statement
+WINDOW = 4  # winnowing window: any shared run of NOISE + WINDOW - 1 = 23 filtered characters is found
+COMMON_COUNT = 10  # a fingerprint in more than max(COMMON_COUNT, COMMON_SHARE of the class) learners' code ...
+COMMON_SHARE = 0.10  # ... is something the class has in common, not evidence (MOSS's -m option)
+MIN_TOKENS = 30  # answers shorter than this (own tokens) are written alike by many: not compared
+THRESHOLD = 0.5  # a task matches when its score reaches this
+MIN_COVERAGE = 2 * NOISE  # filtered characters left after discounting, below which a task is not compared
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------------------------------------- task code
+@dataclass(frozen=True)
+class Definition:
+    """A top-level ``def`` or ``class`` of a notebook: its name, its source text and its dumped AST."""
+
+    name: str
+    source: str
+    dump: str
+    uses: tuple  # names it loads, in the order they first appear in the source
+
+
+def _parse_cell(source: str):
+    """The module AST of a cell, or None; IPython lines (``%magic``, ``!shell``) are blanked first."""
+    for attempt in (source, "\n".join("" if line.lstrip()[:1] in ("%", "!") else line
+                                      for line in source.split("\n"))):
+        try:
+            return ast.parse(attempt)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return None
+
+
+def definitions(cells) -> dict[str, Definition]:
+    """The top-level functions and classes of a notebook's code cells; a later one replaces an earlier one.
+
+    >>> found = definitions(["def helper(x):\\n    return 2 * x", "def task(x):\\n    return helper(x) + 1"])
+    >>> list(found), found["task"].uses
+    (['helper', 'task'], ('helper', 'x'))
+    """
+    found = {}
+    for source in cells:
+        tree = _parse_cell(source)
+        if tree is None:
+            continue
+        lines = source.split("\n")
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+            names = sorted((name.lineno, name.col_offset, name.id) for name in ast.walk(node)
+                           if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load))
+            uses = tuple(dict.fromkeys(name for _, _, name in names))
+            found.pop(node.name, None)  # keep the order of the last definition
+            found[node.name] = Definition(node.name, "\n".join(lines[first - 1:node.end_lineno]),
+                                          ast.dump(node), uses)
+    return found
+
+
+def task_code(defined: dict, task: str, *, given: dict | None = None, others=()) -> str | None:
+    """The code of ``task``: its function, then the learner's helpers it uses (depth first, in order of use).
+
+    ``given`` holds the exercise notebook's definitions: one the learner left unchanged is not theirs (an
+    untouched task stub gives None). ``others`` are the exercise's other tasks, compared on their own.
+
+    >>> defined = definitions(["def b(x):\\n    return x", "def a(x):\\n    return x", "def t(x):\\n    return b(a(x))"])
+    >>> print(task_code(defined, "t"))
+    def t(x):
+        return b(a(x))
+    <BLANKLINE>
+    def b(x):
+        return x
+    <BLANKLINE>
+    def a(x):
+        return x
+    """
+    given = given or {}
+
+    def is_given(name):
+        return name in given and given[name].dump == defined[name].dump
+
+    if task not in defined or is_given(task):
+        return None
+    order, seen, stack = [], {task}, [task]
+    while stack:  # depth first, without recursion: a learner's call graph can be deep
+        name = stack.pop()
+        order.append(name)
+        helpers = [use for use in defined[name].uses
+                   if use in defined and use not in seen and use not in others and not is_given(use)]
+        seen.update(helpers)
+        stack.extend(reversed(helpers))
+    return "\n\n".join(defined[name].source for name in order)
+
+
+def own_tokens(code: str) -> int:
+    """Lexical tokens in ``code`` less its first function's signature and docstring (given by the exercise)."""
+    from pygments import lexers, token
+
+    tree = _parse_cell(code)
+    if tree is not None and tree.body and isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        body = tree.body[0].body
+        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = body[1:]
+        start = body[0].lineno if body else tree.body[0].end_lineno + 1
+        code = "\n".join(code.split("\n")[start - 1:])
+    return sum(1 for kind, text in lexers.PythonLexer().get_tokens(code)
+               if text.strip() and kind not in token.Text and kind not in token.Comment)
+
+
+# ------------------------------------------------------------------------------------------- fingerprints
+def fingerprint(code: str, *, window: int = WINDOW):
+    """The :class:`copydetect.CodeFingerprint` of a string of Python (``window=1``: every k-gram)."""
+    from copydetect import CodeFingerprint
+
+    return CodeFingerprint("task.py", NOISE, window, fp=io.StringIO(code), language="python")
+
+
+def discount(print_, drop) -> None:
+    """Remove the hashes in ``drop`` from fingerprint ``print_`` in place, and recompute its coverage."""
+    from copydetect.utils import get_token_coverage
+
+    drop = set(drop)
+    print_.hashes = {value for value in print_.hashes if value not in drop}
+    print_.hash_idx = {value: where for value, where in print_.hash_idx.items() if value not in drop}
+    print_.token_coverage = get_token_coverage(print_.hash_idx, print_.k, len(print_.filtered_code))
+
+
+def _compare(first, second):
+    """``(overlap_1, overlap_2, score_1, score_2, slices)`` of two fingerprints (copydetect.compare_files)."""
+    from copydetect import compare_files
+
+    overlap, (score_1, score_2), slices = compare_files(first, second)
+    return (int(overlap), int(round(score_2 * second.token_coverage)), float(score_1), float(score_2), slices)
+
+
+# --------------------------------------------------------------------------------------------- comparing
+@dataclass
+class TaskMatch:
+    """One task compared between two learners (or a learner and the reference)."""
+
+    task: str
+    score: float  # the mean of the two shares
+    share_a: float  # the share of A's fingerprinted code found in B's
+    share_b: float
+    overlap: int  # filtered characters in shared passages, both sides together
+    coverage: int  # filtered characters fingerprinted, both sides together
+
+
+@dataclass
+class PairResult:
+    """Two learners of one exercise: the tasks compared, and the share of all their compared code shared."""
+
+    exercise: str
+    learner_a: str
+    learner_b: str
+    tasks: dict = field(default_factory=dict)  # task -> TaskMatch, for the tasks both answered at length
+
+    @property
+    def score(self) -> float:
+        coverage = sum(match.coverage for match in self.tasks.values())
+        return sum(match.overlap for match in self.tasks.values()) / coverage if coverage else 0.0
+
+    def matched(self, threshold: float) -> list[TaskMatch]:
+        return [match for match in self.tasks.values() if match.score >= threshold]
+
+
+@dataclass
+class ExerciseResult:
+    """Everything :func:`compare_exercise` found for one exercise."""
+
+    exercise: str
+    tasks: list
+    learners: list
+    code: dict  # (learner, task) -> the task code compared (None: not answered); learner "reference" too
+    pairs: dict  # (a, b) -> PairResult, for every pair that shares a fingerprint
+    reference: dict  # task -> {learner: TaskMatch} against the reference solution
+    not_compared: dict  # (learner, task) -> why
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+    prints: dict = field(default_factory=dict)  # (learner, task) -> discounted fingerprint, for the pages
+
+
+def _notebook_definitions(path: Path) -> dict:
+    return definitions(read_code_cells(path)) if path.is_file() else {}
+
+
+def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solutions_dir=None,
+                     threshold: float = THRESHOLD, min_tokens: int = MIN_TOKENS) -> ExerciseResult:
+    """Compare, task by task, the notebooks ``{learner: path}`` of one exercise.
+
+    ``exercises_dir`` and ``solutions_dir`` hold ``<exercise>.ipynb`` (default: the course's ``exercises/`` and
+    ``solutions/``); the exercise notebook is the given code, the solution notebook the reference.
+    """
+    started = time.monotonic()
+    tasks = list(checks.get_exercise(exercise).tasks)
+    exercises_dir = Path(exercises_dir) if exercises_dir is not None else ROOT / "exercises"
+    solutions_dir = Path(solutions_dir) if solutions_dir is not None else ROOT / "solutions"
+    notes = []
+    given = _notebook_definitions(exercises_dir / f"{exercise}.ipynb")
+    if not given:
+        notes.append(f"{exercise}: no exercise notebook in {exercises_dir}: given code is not discounted")
+    reference = _notebook_definitions(solutions_dir / f"{exercise}.ipynb")
+    if not reference:
+        notes.append(f"{exercise}: no solution notebook in {solutions_dir}: nobody is compared with the reference")
+    boilerplate = set()
+    if given:  # every k-gram of the given code, as copydetect does for boilerplate files
+        boilerplate = fingerprint("\n".join(read_code_cells(exercises_dir / f"{exercise}.ipynb")), window=1).hashes
+
+    code, not_compared = {}, {}
+    defined = {}
+    for learner, path in sorted(notebooks.items()):
+        try:
+            defined[learner] = definitions(read_code_cells(path))
+        except Unreadable as error:
+            notes.append(f"{learner}/{exercise}: not compared: {error}")
+    learners = sorted(defined)
+    result = ExerciseResult(exercise, tasks, learners, code, {}, {task: {} for task in tasks}, not_compared, notes)
+
+    for task in tasks:
+        others = set(tasks) - {task}
+        reference_code = task_code(reference, task, given=given, others=others) if reference else None
+        code["reference", task] = reference_code
+        reference_print = reference_all = None
+        if reference_code:
+            reference_print = fingerprint(reference_code)
+            discount(reference_print, boilerplate)
+            reference_all = fingerprint(reference_code, window=1).hashes - boilerplate
+        prints = {}
+        for learner in learners:
+            text = code[learner, task] = task_code(defined[learner], task, given=given, others=others)
+            if text is None:
+                not_compared[learner, task] = "no answer of their own"
+            elif own_tokens(text) < min_tokens:
+                not_compared[learner, task] = f"under {min_tokens} tokens of their own"
+            else:
+                prints[learner] = fingerprint(text)
+                discount(prints[learner], boilerplate)
+        if reference_print is not None and reference_print.token_coverage >= MIN_COVERAGE:
+            for learner, print_ in prints.items():
+                if print_.token_coverage:
+                    match = _task_match(task, print_, reference_print)
+                    if match.score >= threshold:
+                        result.reference[task][learner] = match
+        # what everyone shares: the reference solution, then fingerprints common in the class
+        for print_ in prints.values():
+            discount(print_, reference_all or ())
+        counts = Counter(value for print_ in prints.values() for value in print_.hashes)
+        limit = max(COMMON_COUNT, math.ceil(COMMON_SHARE * len(prints)))
+        common = {value for value, count in counts.items() if count > limit}
+        index = defaultdict(list)
+        for learner, print_ in list(prints.items()):
+            discount(print_, common)
+            if print_.token_coverage < MIN_COVERAGE:
+                not_compared[learner, task] = "little left once shared code is discounted"
+                del prints[learner]
+                continue
+            for value in print_.hashes:
+                index[value].append(learner)
+        candidates = {(a, b) for holders in index.values() for i, a in enumerate(holders) for b in holders[i + 1:]}
+        for a, b in sorted(candidates):
+            pair = result.pairs.setdefault((a, b), PairResult(exercise, a, b))
+            pair.tasks[task] = _task_match(task, prints[a], prints[b])
+        result.prints.update({(learner, task): print_ for learner, print_ in prints.items()})
+    # a flagged pair's score counts every task both answered at length, the ones without a shared passage too
+    for pair in result.pairs.values():
+        if pair.matched(threshold):
+            for task in tasks:
+                if task not in pair.tasks and (pair.learner_a, task) in result.prints \
+                        and (pair.learner_b, task) in result.prints:
+                    coverage = result.prints[pair.learner_a, task].token_coverage \
+                        + result.prints[pair.learner_b, task].token_coverage
+                    pair.tasks[task] = TaskMatch(task, 0.0, 0.0, 0.0, 0, int(coverage))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _task_match(task, first, second) -> TaskMatch:
+    overlap_1, overlap_2, share_1, share_2, _ = _compare(first, second)
+    return TaskMatch(task, (share_1 + share_2) / 2, share_1, share_2, overlap_1 + overlap_2,
+                     int(first.token_coverage + second.token_coverage))
+
+
+def groups(result: ExerciseResult, threshold: float) -> list[tuple[str, list[str]]]:
+    """``(task, learners)`` for every three or more learners linked by matches on one task (one line each)."""
+    found = []
+    for task in result.tasks:
+        links = defaultdict(set)
+        for (a, b), pair in result.pairs.items():
+            if task in pair.tasks and pair.tasks[task].score >= threshold:
+                links[a].add(b)
+                links[b].add(a)
+        seen = set()
+        for start in sorted(links):
+            if start in seen:
+                continue
+            component, stack = set(), [start]
+            while stack:
+                learner = stack.pop()
+                if learner not in component:
+                    component.add(learner)
+                    stack.extend(links[learner] - component)
+            seen |= component
+            if len(component) >= 3:
+                found.append((task, sorted(component)))
+    return found
+
+
+# ------------------------------------------------------------------------------------------------ report
+HOW_TO_READ = """\
+<p><strong>This report flags, it does not accuse.</strong> Similar code is a reason to open both notebooks and
+talk with the learners, never proof of copying on its own.</p>
+<p>A task's <em>score</em> is the share of the two learners' own code for that task, on average, that lies in
+passages found in both, after names are replaced by placeholders and comments, whitespace and the order of
+helper functions are set aside. It leaves out the code the exercise notebook gives, the reference solution,
+passages more than a tenth of the class wrote (at least ten learners) and answers too short to tell apart. A
+pair's score is the same share over every task both answered. 1.0 means every fingerprinted passage of
+both learners' answers is in the other's; independent answers to these exercises usually share well under a
+third.</p>
+<p>Innocent reasons for similar code: the task leaves little room (a formula written the obvious way);
+both followed the same lesson cell, documentation page or tutorial; they worked together in a way the course
+allows; one learner helped another explain an idea; an answer pasted from the reference solution or the
+lesson, which this report lists separately and does not count between learners.</p>
+"""
+
+_STYLE = """body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+.side{display:grid;grid-template-columns:1fr 1fr;gap:1em}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;
+white-space:pre-wrap;word-break:break-all}mark{background:#ffd36b}.note{color:#555}"""
+
+
+def _page(title: str, body: str) -> str:
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
+            f"<style>{_STYLE}</style></head><body>\n<h1>{escape(title)}</h1>\n{body}\n</body></html>\n")
+
+
+def highlight(text: str, slices) -> str:
+    """``text`` as escaped HTML with the character ranges ``slices`` (copydetect's 2×N array) in ``<mark>``.
+
+    >>> highlight("a<b> & c", [[0, 6], [4, 8]])  # starts, then ends: a<b> and " c"
+    '<mark>a&lt;b&gt;</mark> &amp;<mark> c</mark>'
+    """
+    parts, at = [], 0
+    if len(slices) == 2:
+        for start, end in sorted(zip((int(s) for s in slices[0]), (int(e) for e in slices[1]))):
+            start, end = max(start, at), min(end, len(text))
+            if start < end:
+                parts += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
+                at = end
+    parts.append(escape(text[at:]))
+    return "".join(parts)
+
+
+def _pair_page(result: ExerciseResult, pair: PairResult, threshold: float) -> str:
+    a, b = pair.learner_a, pair.learner_b
+    rows = "".join(f"<tr><td>{escape(m.task)}</td><td>{m.score:.2f}</td><td>{m.share_a:.2f}</td>"
+                   f"<td>{m.share_b:.2f}</td><td>{'match' if m.score >= threshold else ''}</td></tr>"
+                   for m in sorted(pair.tasks.values(), key=lambda m: -m.score))
+    body = [f"<p>Exercise {escape(pair.exercise)}. Pair score {pair.score:.2f}. "
+            f"<a href=\"../index.html\">Back to the list</a>.</p>", HOW_TO_READ,
+            f"<table><tr><th>task</th><th>score</th><th>share of {escape(a)}</th><th>share of {escape(b)}</th>"
+            f"<th></th></tr>{rows}</table>"]
+    for match in sorted(pair.tasks.values(), key=lambda m: -m.score):
+        if not match.overlap:
+            continue
+        _, _, _, _, (slices_a, slices_b) = _compare(result.prints[a, match.task], result.prints[b, match.task])
+        body.append(f"<h2>{escape(match.task)}: score {match.score:.2f}</h2><div class=\"side\">"
+                    f"<div><h3>{escape(a)}</h3><pre>{highlight(result.code[a, match.task], slices_a)}</pre></div>"
+                    f"<div><h3>{escape(b)}</h3><pre>{highlight(result.code[b, match.task], slices_b)}</pre></div>"
+                    f"</div>")
+    return _page(f"Similar code: {a} and {b}", "\n".join(body))
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """A leading ``= + - @`` makes spreadsheets run a cell as a formula: an apostrophe stops that."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairResult]:
+    """Write ``similarity.csv``, ``reference.csv``, ``index.html`` and ``pairs/pair-NNNN.html``; the flagged pairs.
+
+    Pairs with at least one task scoring ``threshold`` or more are flagged, ranked by pair score.
+    """
+    output = Path(output)
+    (output / "pairs").mkdir(parents=True, exist_ok=True)
+    by_result = {}
+    for result in results:
+        for pair in result.pairs.values():
+            if pair.matched(threshold):
+                by_result[id(pair)] = result
+    flagged = sorted((pair for result in results for pair in result.pairs.values() if id(pair) in by_result),
+                     key=lambda pair: (-pair.score, pair.exercise, pair.learner_a, pair.learner_b))
+    with open(output / "similarity.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["rank", "exercise", "learner_a", "learner_b", "score", "matched_tasks", "tasks_compared",
+                         "page"])
+        for rank, pair in enumerate(flagged, start=1):
+            matched = ";".join(f"{m.task}:{m.score:.2f}" for m in sorted(pair.matched(threshold),
+                                                                           key=lambda m: -m.score))
+            writer.writerow([rank, pair.exercise, _spreadsheet_safe(pair.learner_a), _spreadsheet_safe(pair.learner_b),
+                             f"{pair.score:.3f}", matched, len(pair.tasks), f"pairs/pair-{rank:04d}.html"])
+    with open(output / "reference.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["exercise", "task", "learner", "score"])
+        for result in results:
+            for task, matches in result.reference.items():
+                for learner, match in sorted(matches.items()):
+                    writer.writerow([result.exercise, task, _spreadsheet_safe(learner), f"{match.score:.3f}"])
+    for rank, pair in enumerate(flagged, start=1):
+        (output / "pairs" / f"pair-{rank:04d}.html").write_text(_pair_page(by_result[id(pair)], pair, threshold),
+                                                                encoding="utf-8")
+    body = [HOW_TO_READ]
+    for result in results:
+        body.append(f"<h2>Exercise {escape(result.exercise)}: {len(result.learners)} learners</h2><ul>")
+        for task, matches in result.reference.items():
+            if matches:
+                names = ", ".join(f"{escape(learner)} ({match.score:.2f})" for learner, match in sorted(matches.items()))
+                body.append(f"<li>{escape(task)}: {len(matches)} learner(s) submitted the reference solution: "
+                            f"{names}</li>")
+        for task, members in groups(result, threshold):
+            body.append(f"<li>{escape(task)}: {len(members)} learners share code with one another: "
+                        f"{escape(', '.join(members))}</li>")
+        body.extend(f"<li class=\"note\">{escape(note)}</li>" for note in result.notes)
+        body.append("</ul>")
+    rows = "".join(f"<tr><td>{rank}</td><td>{escape(pair.exercise)}</td><td>{escape(pair.learner_a)}</td>"
+                   f"<td>{escape(pair.learner_b)}</td><td>{pair.score:.2f}</td><td>"
+                   f"{escape(', '.join(f'{m.task} {m.score:.2f}' for m in pair.matched(threshold)))}</td>"
+                   f"<td><a href=\"pairs/pair-{rank:04d}.html\">side by side</a></td></tr>"
+                   for rank, pair in enumerate(flagged, start=1))
+    body.append(f"<h2>Pairs with a task scoring {threshold:.2f} or more ({len(flagged)})</h2>"
+                f"<table><tr><th>rank</th><th>exercise</th><th>learner</th><th>learner</th><th>score</th>"
+                f"<th>tasks that matched</th><th></th></tr>{rows}</table>")
+    (output / "index.html").write_text(_page("Similar code in the class", "\n".join(body)), encoding="utf-8")
+    return flagged
+
+
+def similarity(submissions, output, *, exercise=None, threshold: float = THRESHOLD, min_tokens: int = MIN_TOKENS,
+               exercises_dir=None, solutions_dir=None) -> list[ExerciseResult]:
+    """Compare the class in ``submissions/<learner>/<exercise>.ipynb`` and write the report in ``output``."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    if min_tokens < 0:
+        raise ValueError(f"min_tokens must be 0 or more, got {min_tokens!r}")
+    found, _ = find_submissions(submissions, exercise)
+    if not found:
+        raise GradingError(f"no submissions in {submissions}: expected <learner>/<exercise>.ipynb files")
+    by_exercise = defaultdict(dict)
+    for submission in found:
+        by_exercise[submission.exercise][submission.learner] = submission.path
+    results = [compare_exercise(name, notebooks, exercises_dir=exercises_dir, solutions_dir=solutions_dir,
+                                threshold=threshold, min_tokens=min_tokens)
+               for name, notebooks in sorted(by_exercise.items())]
+    write_report(results, output, threshold=threshold)
+    return results
+
+
+def main(argv=None) -> int:
+    """``course-grade similarity SUBMISSIONS --output OUT [--exercise NAME] [--threshold T] [--min-tokens N]``."""
+    parser = argparse.ArgumentParser(prog="course-grade similarity",
+                                     description="Flag pairs of learners whose answers to a task are unusually "
+                                                 "alike (winnowing fingerprints, as in MOSS). It flags, it does not "
+                                                 "accuse: read OUT/index.html first.")
+    parser.add_argument("submissions", type=Path, help="folder with one sub-folder per learner")
+    parser.add_argument("--output", "-o", type=Path, required=True, help="report folder (created if needed)")
+    parser.add_argument("--exercise", metavar="NAME", help="compare only this exercise, e.g. 08_evaluating_models")
+    parser.add_argument("--threshold", type=float, default=THRESHOLD, metavar="T",
+                        help=f"a task matches from this score on, 0 to 1 (default {THRESHOLD})")
+    parser.add_argument("--min-tokens", type=int, default=MIN_TOKENS, metavar="N",
+                        help=f"answers with fewer tokens of the learner's own are not compared (default {MIN_TOKENS})")
+    parser.add_argument("--exercises", type=Path, metavar="DIR", help="exercise notebooks (the given code; "
+                                                                      "default: the course's exercises/)")
+    parser.add_argument("--solutions", type=Path, metavar="DIR", help="solution notebooks (the reference; "
+                                                                      "default: the course's solutions/)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        results = similarity(args.submissions, args.output, exercise=args.exercise, threshold=args.threshold,
+                             min_tokens=args.min_tokens, exercises_dir=args.exercises, solutions_dir=args.solutions)
+    except (GradingError, ValueError) as error:
+        print(f"course-grade similarity: error: {error}", file=sys.stderr)
+        return 2
+    for result in results:
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
+        flagged = sum(1 for pair in result.pairs.values() if pair.matched(args.threshold))
+        print(f"{result.exercise}: {len(result.learners)} learners, {flagged} pair(s) flagged, "
+              f"{sum(len(m) for m in result.reference.values())} answer(s) matching the reference")
+    print(f"compared in {time.monotonic() - started:.1f} s; report: {args.output / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
