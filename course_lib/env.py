@@ -64,6 +64,11 @@ def quiet_tensorflow() -> None:
     Must run before TensorFlow is first imported to hide the C++ messages (oneDNN notices, CUDA
     look-ups); :func:`setup` calls it for you. Errors are still shown.
 
+    Only logging is changed, never how TensorFlow computes: oneDNN, TensorFlow's optimized CPU back end,
+    stays as the installed TensorFlow sets it (on by default on x86 CPUs; ``TF_ENABLE_ONEDNN_OPTS=0`` in
+    the environment switches it off). Its start-up notice is printed before ``TF_CPP_MIN_LOG_LEVEL`` is
+    read, so :func:`import_keras` hides it by silencing the import itself.
+
     Examples
     --------
     >>> quiet_tensorflow()
@@ -71,7 +76,6 @@ def quiet_tensorflow() -> None:
     '3'
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ logs: errors only
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # no "oneDNN custom operations" notice, same maths
     os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     for name in _NOISY_LOGGERS:
