@@ -264,13 +264,17 @@ class NameScrubber:
     """Replaces each of many secret texts (names, logins, ids) by its pseudonym wherever it appears in a text.
 
     A text is looked up by its first three characters at each position, so ten thousand names cost no more
-    than a few; a match must not sit inside a longer word (a learner called "al" leaves "also" alone).
+    than a few; case does not matter ("ADA LOVELACE" is found too), and a match must not sit inside a longer
+    word (a learner called "al" leaves "also" alone).
+
+    >>> NameScrubber({"ada.l": "Learner 1", "al": "Learner 2"})("ADA.L's notebook, also al's")
+    "Learner 1's notebook, also Learner 2's"
     """
 
     def __init__(self, replacements: dict):
         self._index = defaultdict(list)  # a name's first 1-3 characters -> [(name, pseudonym)], longest first
         for secret, pseudonym in replacements.items():
-            secret = str(secret)
+            secret = _fold(str(secret))
             if secret.strip():
                 self._index[secret[:3]].append((secret, pseudonym))
         for candidates in self._index.values():
@@ -279,12 +283,13 @@ class NameScrubber:
 
     def __call__(self, text: str) -> str:
         text, out, position = str(text), [], 0
+        folded = _fold(text)
         while position < len(text):
             found = None
             for length in self._lengths:
-                for secret, pseudonym in self._index.get(text[position:position + length], ()):
+                for secret, pseudonym in self._index.get(folded[position:position + length], ()):
                     end = position + len(secret)
-                    if text.startswith(secret, position) and self._bounded(text, position, end, secret):
+                    if folded.startswith(secret, position) and self._bounded(text, position, end, secret):
                         found = (end, pseudonym)
                         break
                 if found:
@@ -303,6 +308,14 @@ class NameScrubber:
         before = start > 0 and text[start - 1].isalnum() and secret[0].isalnum()
         after = end < len(text) and text[end].isalnum() and secret[-1].isalnum()
         return not before and not after
+
+
+def _fold(text: str) -> str:
+    """``text`` in lower case, letter by letter, keeping its length (a letter whose lower case is longer stays)."""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded
+    return "".join(letter.casefold() if len(letter.casefold()) == 1 else letter for letter in text)
 
 
 def read_roster(path) -> dict:
@@ -475,13 +488,13 @@ def _histogram_chart(bins: list, max_score: float) -> str:
             parts.append(f'<text x="{x + step / 2:.1f}" y="{height - bottom + 15}" text-anchor="middle" '
                          f'class="small">{label}</text>')
     parts.append(f'<text x="{(left + width) / 2:.0f}" y="{height - 6}" text-anchor="middle" class="small">points '
-                 f'(of {max_score:g})</text><text x="4" y="{top + 2}" class="small">{most}</text></svg>')
+                 f'(of {max_score:g})</text></svg>')
     return "".join(parts)
 
 
 def _names(learners: list, total: int, show) -> str:
-    """A capped, escaped list of learners: ``ann, bob, … and 12 more``."""
-    shown = ", ".join(escape(show(learner)) for learner in learners[:MAX_NAMES])
+    """A capped, escaped list of learners, in the order of what the page calls them: ``ann, bob and 12 more``."""
+    shown = ", ".join(sorted(escape(show(learner)) for learner in learners[:MAX_NAMES]))
     more = total - min(len(learners), MAX_NAMES)
     return shown + (f" <i>and {more} more</i>" if more > 0 else "")
 
@@ -489,12 +502,15 @@ def _names(learners: list, total: int, show) -> str:
 def _groups_html(groups: list, left_groups: int, left_count: int, whole: int, scrub) -> str:
     items = []
     for group in groups:
-        example, pattern = scrub(group["example"]), scrub(group["pattern"])
-        same = normalise_message(example) == example
+        # The pattern shown is made from the scrubbed example, never from the raw message: normalising could
+        # cut a name in two ("Ada 2" -> "Ada #") so that the scrubber no longer recognised it.
+        example = scrub(group["example"])
+        pattern = normalise_message(example)
+        grouped = pattern != _SPACES.sub(" ", example).strip() and group["count"] > 1
         items.append(f'<li><b>{group["count"]}</b> <span class="muted">({_pct(group["count"], whole)})</span> '
                      f'<q>{escape(_short(example, 400))}</q>'
-                     + ("" if same else f'<div class="muted small">all written like: {escape(_short(pattern, 300))}'
-                                        f'</div>') + "</li>")
+                     + (f'<div class="muted small">all written like: {escape(_short(pattern, 300))}</div>'
+                        if grouped else "") + "</li>")
     if left_groups:
         items.append(f'<li class="muted">and {left_groups} other kind{"s" * (left_groups != 1)} of message '
                      f'({left_count} submission{"s" * (left_count != 1)})</li>')
