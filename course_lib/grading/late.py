@@ -26,7 +26,7 @@ Example
 0
 >>> late = policy.assess({"submitted_at": "2026-12-03T09:00+00:00"}, score=8, max_score=10)
 >>> late["days_late"], late["percent"], late["penalty"]
-(2, 20.0, 2.0)
+(2, 20.0, 2)
 """
 
 from __future__ import annotations

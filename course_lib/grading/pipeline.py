@@ -23,6 +23,12 @@ One submission goes through four stages, each a function below:
 
 :func:`grade` runs submissions in parallel and writes each record to the gradebook as it arrives; a rerun
 grades only new or changed notebooks, or all of those whose checks changed, unless ``--force``.
+
+Late work: where ``SUBMISSIONS/.collect.json`` exists (written by ``course-grade collect``,
+:mod:`course_lib.grading.collect`), each record gets its submission's facts (``record["submission"]``: when
+it was handed in, the platform's late flag) and the gradebook gets each learner's platform name and ids; with
+``late_policy=`` (:class:`~course_lib.grading.late.LatePolicy`) the gradebook deducts a penalty from late
+work, beside the raw score (:mod:`course_lib.grading.gradebook`).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from pathlib import Path
 from .. import checks
 from .fingerprint import checks_version
 from .gradebook import Gradebook
+from .late import LatePolicy
 from .record import GradeRecord
 from .submissions import GradingError, Submission, Unreadable, find_submissions, read_code_cells, sha256
 
@@ -346,9 +353,33 @@ def _grade_locally(todo: list, workers: int, options: dict):
                                                 sandboxed=options["sandbox"]).to_dict()
 
 
+def _collected(submissions, late_policy, progress) -> tuple[dict, dict] | None:
+    """The learners and submission facts of ``submissions/.collect.json``; None where there is none.
+
+    A manifest that cannot be read is a warning, or an error when a late policy needs its times: penalising
+    nobody because the times were lost would be silent and wrong.
+    """
+    from .collect import MANIFEST, CollectError, read_manifest
+
+    path = Path(submissions) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return read_manifest(path)
+    except CollectError as error:
+        if late_policy is not None:
+            raise GradingError(f"{error}\nThe late policy needs the submission times of this manifest: run "
+                               f"`course-grade collect` again into a new folder, or grade without --due.") from None
+        progress(f"warning: {error}; graded without the submission times and learner names")
+        return None
+
+
 def iter_grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
-               exercise=None, force=False, progress=None, sandbox=True, scheduler=None, shard=None):
+               exercise=None, force=False, progress=None, sandbox=True, scheduler=None, shard=None, late_policy=None):
     """:func:`grade`, yielding each record once it is in the gradebook and keeping none (what the command uses)."""
+    if late_policy is not None and not isinstance(late_policy, LatePolicy):
+        raise GradingError(f"late_policy must be a course_lib.grading.late.LatePolicy or None, got "
+                           f"{type(late_policy).__name__}")
     for name, value in (("workers", 1 if workers is None else workers), ("cell_timeout", cell_timeout),
                         ("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)):
         if not isinstance(value, (int, float)) or value <= 0:
@@ -369,6 +400,8 @@ def iter_grade(submissions, output, *, workers=None, cell_timeout=120, notebook_
                                f"with your files, pass --no-sandbox.)")
     found, skipped = find_submissions(submissions, exercise)
     progress = progress or (lambda message: None)
+    collected = _collected(submissions, late_policy, progress)
+    learners, facts = collected if collected else ({}, {})
     for note in skipped:
         progress(f"skipped {note}")
     if not found:
@@ -387,12 +420,18 @@ def iter_grade(submissions, output, *, workers=None, cell_timeout=120, notebook_
             progress(note)
         gradebook = Gradebook(output)
         try:
+            if late_policy is not None:
+                gradebook.set_late_policy(late_policy)
+            if learners:
+                gradebook.set_learners(learners)
             todo = []
             for submission in found:
                 current = submission.path.is_file() and gradebook.is_current(
                     *submission.key, sha256(submission.path), checks_version(submission.exercise))
                 if current and not force:
                     progress(f"unchanged, not regraded: {submission.learner}/{submission.path.name}")
+                    if collected is not None:  # the manifest may know more now (a later collect)
+                        gradebook.set_submission(*submission.key, facts.get(submission.key))
                 else:
                     todo.append(submission)
             options = {"cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout, "memory_mb": memory_mb,
@@ -405,9 +444,14 @@ def iter_grade(submissions, output, *, workers=None, cell_timeout=120, notebook_
                 results = _grade_locally(todo, workers, dict(options, threads=threads))
             meter = _Progress(len(todo), progress)
             for _, result in results:
+                known = facts.get((result["learner"], result["exercise"]))
+                if known:
+                    result["submission"] = dict(known)
                 gradebook.add(result)
+                late = gradebook.get(result["learner"], result["exercise"]) if gradebook.late_policy else None
+                penalty = f", late: -{late['penalty']} -> {late['final_score']}" if late and late["penalty"] else ""
                 meter.graded(f"{result['learner']}/{result['exercise']}: {result['score']}/{result['max_score']} "
-                             f"({result['status']}, {result['seconds']:.1f} s)")
+                             f"({result['status']}, {result['seconds']:.1f} s{penalty})")
                 yield result
             gradebook.export()
         finally:
@@ -418,7 +462,8 @@ def iter_grade(submissions, output, *, workers=None, cell_timeout=120, notebook_
 
 
 def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeout=600, memory_mb=2048,
-          exercise=None, force=False, progress=None, sandbox=True, scheduler=None, shard=None) -> list[dict]:
+          exercise=None, force=False, progress=None, sandbox=True, scheduler=None, shard=None,
+          late_policy=None) -> list[dict]:
     """Grade every new or changed submission into ``output``; the records graded in this run.
 
     ``progress(message)`` is called once per submission (``print`` in the command), with the count done, the
@@ -430,7 +475,13 @@ def grade(submissions, output, *, workers=None, cell_timeout=120, notebook_timeo
     ``scheduler="tcp://HOST:8786"`` grades on the workers of that dask.distributed scheduler instead of a
     local pool of ``workers`` processes (:mod:`course_lib.grading.distributed`); ``shard=(I, N)`` (or
     ``"I/N"``) grades only the I-th of N deterministic parts of the submissions (:mod:`course_lib.grading.shards`).
+
+    ``late_policy`` (a :class:`~course_lib.grading.late.LatePolicy`) is stored in the gradebook and applied to
+    every record, old and new, from the submission times in ``submissions/.collect.json``; None keeps the
+    gradebook's policy as it is (``course-grade late OUT --none`` removes it). The records returned are those
+    graded (without ``penalty``/``final_score``/``late``, which :meth:`Gradebook.records` gives).
     """
     return list(iter_grade(submissions, output, workers=workers, cell_timeout=cell_timeout,
                            notebook_timeout=notebook_timeout, memory_mb=memory_mb, exercise=exercise, force=force,
-                           progress=progress, sandbox=sandbox, scheduler=scheduler, shard=shard))
+                           progress=progress, sandbox=sandbox, scheduler=scheduler, shard=shard,
+                           late_policy=late_policy))
