@@ -3,7 +3,14 @@
 - ``course-grade SUBMISSIONS --output OUT [--scheduler ADDRESS] [--shard I/N] ...``: grade a class;
 - ``course-grade export OUT``: write the gradebook's files again from its database;
 - ``course-grade rejudge OUT``: judge the stored answers again with the current checks;
-- ``course-grade merge OUT1 OUT2 ... --output OUT``: join the gradebooks of shards.
+- ``course-grade merge OUT1 OUT2 ... --output OUT``: join the gradebooks of shards;
+- ``course-grade collect DOWNLOAD --from canvas|moodle|folder --output SUBMISSIONS``: a learning platform's
+  bulk download as ``SUBMISSIONS/<learner>/<exercise>.ipynb``, with a manifest of who submitted what and when;
+- ``course-grade late OUT --due TIME --late-penalty PERCENT [...]`` (or ``--none``): set, change or remove
+  the late policy of a graded gradebook, without grading again.
+
+The grading command takes the same late options (``--due``, ``--late-penalty``, ``--grace``, ``--late-cap``,
+``--late-flag-days``, :mod:`course_lib.grading.late`); submission times come from ``course-grade collect``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import time
 from pathlib import Path
 
 from .gradebook import DATABASE, Gradebook, GradebookError
+from .late import add_arguments as add_late_arguments
+from .late import policy_from_arguments
 from .pipeline import GradingError, iter_grade
 
 __all__ = ["NO_SANDBOX_WARNING", "main"]
@@ -24,7 +33,7 @@ NO_SANDBOX_WARNING = ("course-grade: WARNING: graded WITHOUT the sandbox (--no-s
                       "and to reach the network. Use it only for code you trust.")
 
 
-SUBCOMMANDS = ("export", "merge", "rejudge")
+SUBCOMMANDS = ("collect", "export", "late", "merge", "rejudge")
 
 
 def _shard(text):
@@ -66,6 +75,14 @@ def main(argv=None) -> int:
             from .shards import main as merge_main
 
             return merge_main(argv[1:])
+        if argv[0] == "collect":
+            from .collect import main as collect_main
+
+            return collect_main(argv[1:])
+        if argv[0] == "late":
+            from .late import main as late_main
+
+            return late_main(argv[1:])
         from .rejudge import main as rejudge_main
 
         return rejudge_main(argv[1:])
@@ -73,8 +90,12 @@ def main(argv=None) -> int:
                                      epilog="Other commands: `course-grade export OUT` (write the gradebook's files "
                                             "again), `course-grade rejudge OUT` (judge the stored answers with the "
                                             "current checks), `course-grade merge OUT1 OUT2 ... --output OUT` (join "
-                                            "the gradebooks of shards); each has its own --help. (A submissions "
-                                            "folder called like one of them is written ./export.) Exit status: 0 "
+                                            "the gradebooks of shards), `course-grade collect DOWNLOAD --from "
+                                            "canvas|moodle|folder --output SUBMISSIONS` (a platform's download as "
+                                            "learner folders), `course-grade late OUT --due ... --late-penalty ...` "
+                                            "(change the late policy without grading again); each has its own "
+                                            "--help. (A submissions folder called like one of them is written "
+                                            "./export.) Exit status: 0 "
                                             "when grading finished, whatever the learners' results; 2 for a problem "
                                             "with the command itself.")
     parser.add_argument("submissions", type=Path, help="folder with one sub-folder per learner")
@@ -97,7 +118,13 @@ def main(argv=None) -> int:
     parser.add_argument("--shard", type=_shard, metavar="I/N",
                         help="grade only the I-th of N deterministic parts of the submissions, e.g. 2/3, into this "
                              "--output (then join the parts with `course-grade merge`)")
+    add_late_arguments(parser)
     args = parser.parse_args(argv)
+    try:
+        late_policy = policy_from_arguments(args)
+    except ValueError as error:
+        print(f"course-grade: error: {error}", file=sys.stderr)
+        return 2
     started = time.monotonic()
     if args.no_sandbox:
         print(NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
@@ -106,7 +133,8 @@ def main(argv=None) -> int:
         for _ in iter_grade(args.submissions, args.output, workers=args.workers, cell_timeout=args.cell_timeout,
                             notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb, exercise=args.exercise,
                             force=args.force, progress=None if args.quiet else lambda text: print(text, flush=True),
-                            sandbox=not args.no_sandbox, scheduler=args.scheduler, shard=args.shard):
+                            sandbox=not args.no_sandbox, scheduler=args.scheduler, shard=args.shard,
+                            late_policy=late_policy):
             graded += 1  # the records themselves are in the gradebook; a class of 100,000 is not kept here
     except (GradingError, GradebookError, NotADirectoryError) as error:
         print(f"course-grade: error: {error}", file=sys.stderr)
