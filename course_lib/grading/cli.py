@@ -46,15 +46,63 @@ def _shard(text):
 
 
 def export(argv=None) -> int:
-    """``course-grade export OUT``: rewrite grades.csv, results.json, the feedback pages and summary.png."""
-    parser = argparse.ArgumentParser(prog="course-grade export", description="Write a gradebook's files (grades.csv, "
-                                     "results.json, feedback pages, summary.png) again from its database.")
+    """``course-grade export OUT [--format canvas|moodle|wide ...]``: the gradebook's files, or a platform's.
+
+    Without ``--format``: rewrite grades.csv, results.json, the feedback pages and summary.png. With it: the
+    file(s) a learning platform imports (:mod:`course_lib.grading.lms`).
+    """
+    from .lms import FORMATS, RosterError
+    from .lms import export as export_for_platform
+
+    def assignment(text):  # --assignment 01_neurons=123456
+        exercise, separator, number = str(text).partition("=")
+        if not separator or not exercise.strip() or not number.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{text!r}: expected EXERCISE=ID, the exercise's name and the Canvas "
+                                             f"assignment's number, e.g. 01_neurons=123456")
+        return exercise.strip(), number.strip()
+
+    parser = argparse.ArgumentParser(
+        prog="course-grade export",
+        description="Write a gradebook's files (grades.csv, results.json, feedback pages, summary.png) again from its "
+                    "database; or, with --format, the file a learning platform imports.",
+        epilog="Examples: `course-grade export OUT --format canvas --roster canvas_export.csv` (Canvas: Grades → "
+               "Import); `course-grade export OUT --format moodle --roster 01_neurons=worksheet.csv` (Moodle: one "
+               "grading worksheet per assignment); `course-grade export OUT --format wide`. Learners a roster lacks "
+               "and roster rows without a grade are listed as warnings. Exit status: 0 when written; 2 when nothing "
+               "was written (no gradebook, a roster that cannot be used).")
     parser.add_argument("output", type=Path, help="the --output folder of a course-grade run")
+    parser.add_argument("--format", choices=FORMATS, help="canvas: Canvas's gradebook import CSV; moodle: Moodle's "
+                        "offline grading worksheet, one per exercise; wide: one row per learner, one column per "
+                        "exercise, and a total")
+    parser.add_argument("--roster", action="append", default=[], metavar="FILE",
+                        help="the platform's own export to match learners with: Canvas's gradebook CSV (Export "
+                             "Entire Gradebook); a Moodle grading worksheet, as EXERCISE=FILE or with the exercise in "
+                             "its file name (repeat for several exercises)")
+    parser.add_argument("--assignment", action="append", default=[], type=assignment, metavar="EXERCISE=ID",
+                        help="Canvas: the assignment id of an exercise's column, e.g. 01_neurons=123456 (repeatable)")
+    parser.add_argument("--exercise", action="append", metavar="NAME", help="export only this exercise (repeatable)")
+    parser.add_argument("--to", type=Path, metavar="PATH", help="where to write: a file (canvas, wide) or a folder "
+                        "(moodle); default OUT/canvas_import.csv, OUT/moodle/<exercise>.csv, OUT/grades_wide.csv")
     args = parser.parse_args(argv)
+    if args.format is None and (args.roster or args.assignment or args.exercise or args.to):
+        parser.error("--roster, --assignment, --exercise and --to need --format canvas, moodle or wide")
     if not (args.output / DATABASE).is_file() and not (args.output / "results.json").is_file():
         print(f"course-grade export: error: no gradebook in {args.output} (no {DATABASE}): expected the --output "
               f"folder of a course-grade run", file=sys.stderr)
         return 2
+    if args.format is not None:
+        try:
+            report = export_for_platform(args.output, args.format, to=args.to, rosters=args.roster,
+                                         assignment_ids=dict(args.assignment), exercises=args.exercise)
+        except (RosterError, ValueError, GradebookError, NotADirectoryError) as error:
+            print(f"course-grade export: error: {error}", file=sys.stderr)
+            return 2
+        for warning in report.warnings:
+            print(f"course-grade export: warning: {warning}", file=sys.stderr)
+        for path in report.files:
+            print(f"wrote {path}")
+        print(f"{report.grades} grade(s) for {args.format}; {len(report.warnings)} warning(s)")
+        return 0
     try:
         with Gradebook(args.output) as gradebook:
             gradebook.export()
