@@ -116,8 +116,6 @@ def _unsafe(name: str) -> str:
         return "an absolute path"
     if ".." in text.split("/"):
         return "a path that climbs out of the folder (..)"
-    if any(ord(char) < 32 for char in text):
-        return "control characters in its name"
     return ""
 
 
@@ -627,7 +625,6 @@ def _folders(manifest: dict, keys: set, parsed: dict) -> dict:
             folder = f"{folder}-{hashlib.sha256(repr(key).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
         used.add(folder)
         folders[key] = folder
-        manifest["learners"][folder] = {"name": about.name, "platform": key[0], "ids": {}, "exercises": {}}
     return folders
 
 
@@ -666,8 +663,8 @@ def _place(output: Path, folder: str, exercise: str, candidates: list, platform:
     if learner_dir.resolve().parent != output.resolve():  # cannot happen with learner_folder(); never write elsewhere
         raise CollectError(f"the learner folder {folder!r} would leave {output}")
     learner_dir.mkdir(exist_ok=True)
-    about = manifest["learners"][folder]
     parsed, member = chosen.parsed, chosen.member
+    about = manifest["learners"].get(folder) or {"name": parsed.name, "platform": platform, "ids": {}, "exercises": {}}
     entry = {"original": parsed.original, "file": member.path, "matched_by": chosen.rule,
              "late": parsed.late if platform == "canvas" else None,
              "submitted_at": None if platform == "canvas" else member.submitted_at,
@@ -683,12 +680,14 @@ def _place(output: Path, folder: str, exercise: str, candidates: list, platform:
             report.identical.append((folder, exercise, member.path))
             about["ids"].update(parsed.ids)
             about["exercises"].setdefault(exercise, entry)
+            manifest["learners"][folder] = about
         else:
             report.unplaced.append({"file": member.path, "reason": f"a different file is already at {folder}/"
                                     f"{exercise}.ipynb; not replaced (move it away to collect this one)"})
         return
     about["ids"].update(parsed.ids)
     about["exercises"][exercise] = entry
+    manifest["learners"][folder] = about
     report.placed.append((folder, exercise, member.path, chosen.rule))
 
 
