@@ -365,7 +365,8 @@ class ExerciseData:
     scores: list = field(default_factory=list)  # the checks' score of each graded submission
     final_scores: list = field(default_factory=list)  # the score after penalties, where records have one
     learners: set = field(default_factory=set)  # everyone with a record, graded or not
-    late: int = 0
+    late: int = 0  # records submitted late (a ``late`` dict with days_late > 0, or ``late: True``)
+    penalised: int = 0  # records with a late penalty
     statuses: Counter = field(default_factory=Counter)  # record status -> records
     failures: MessageGroups = field(default_factory=MessageGroups)  # keyed by task
     trouble: MessageGroups = field(default_factory=MessageGroups)  # keyed by record status
@@ -375,7 +376,9 @@ class ExerciseData:
         learner, status = str(record.get("learner", "")), str(record.get("status", "ok"))
         self.learners.add(learner)
         self.statuses[status] += 1
-        self.late += bool(record.get("late"))
+        late = record.get("late")
+        self.late += late is True or isinstance(late, dict) and _number(late.get("days_late")) > 0
+        self.penalised += _number(record.get("penalty")) > 0
         if status != "ok":
             self.trouble.add(status, record.get("message") or "(no message)", learner)
             if len(self.trouble_learners[status]) < MAX_NAMES:
@@ -594,21 +597,22 @@ def render(exercises: dict, *, missing: dict, source: str = "", anonymous: bool 
         return names.get(learner, "Learner ?" if anonymous else learner)
 
     rows, sections = [], []
+    penalties = any(data.penalised for data in exercises.values())  # the column only where a policy took points
     for index, (name, data) in enumerate(exercises.items(), start=1):
         lost = missing.get(name, [])
         trouble = sum(data.statuses[status] for status in data.statuses if status != "ok")
-        finals = (f"{sum(data.final_scores) / len(data.final_scores):.1f}" if data.final_scores else "—")
+        median = f"{_median(data.scores):g} / {data.max_score:g}" if data.scores else "—"
+        finals = f"{_median(data.final_scores):g}" if data.final_scores else "—"
         rows.append(f'<tr><td><a href="#ex-{index}">{escape(name)}</a></td><td>{len(data.learners)}</td>'
-                    f'<td>{len(lost)}</td><td>{trouble}</td>'
-                    f'<td>{_median(data.scores):g} / {data.max_score:g}</td><td>{finals}</td></tr>'
-                    if data.scores else
-                    f'<tr><td><a href="#ex-{index}">{escape(name)}</a></td><td>{len(data.learners)}</td>'
-                    f'<td>{len(lost)}</td><td>{trouble}</td><td>—</td><td>—</td></tr>')
+                    f'<td>{len(lost)}</td><td>{trouble}</td><td>{median}</td>'
+                    + (f"<td>{finals} <span class='muted'>({data.penalised} penalised)</span></td>" if penalties
+                       else "") + "</tr>")
         sections.append(_exercise_section(index, data, lost, show, scrub))
     made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     everyone = set().union(*(data.learners for data in exercises.values()), *map(set, missing.values()))
     overview = (f"<table><tr><th>Exercise</th><th>Submissions</th><th>Submitted nothing</th><th>In trouble</th>"
-                f"<th>Median score</th><th>Mean after penalties</th></tr>{''.join(rows)}</table>"
+                f"<th>Median score</th>{'<th>Median after late penalties</th>' if penalties else ''}</tr>"
+                f"{''.join(rows)}</table>"
                 if rows else "<p>The gradebook holds no record of this exercise yet.</p>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -662,8 +666,8 @@ def write_report(folder, to=None, *, anonymous: bool = False, roster=None, exerc
             if display[learner]:
                 secrets[display[learner]] = names[learner]
             for value in ((people.get(learner) or {}).get("ids") or {}).values():
-                if isinstance(value, str) and len(value) >= 2:
-                    secrets[value] = names[learner]
+                if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) >= 3:
+                    secrets[str(value)] = names[learner]
         scrub = NameScrubber(secrets)
     else:
         names = {learner: f"{display[learner]} ({learner})" if display[learner] and display[learner] != learner
