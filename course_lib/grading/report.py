@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import math
 import re
@@ -128,7 +129,7 @@ def discrimination(submissions, task: str) -> Discrimination:
         if task not in tasks:
             continue
         passed.append(1 if tasks[task][0] == "passed" else 0)
-        rest.append(sum(points for name, (_, points) in tasks.items() if name != task))
+        rest.append(sum(points for _, points in tasks.values()) - tasks[task][1])  # the task's own points left out
     n = len(passed)
     if n < MIN_LEARNERS:
         return Discrimination(None, n, f"only {n} graded submission{'s' * (n != 1)}: too few to read "
@@ -195,15 +196,21 @@ def normalise_message(message: str) -> str:
     >>> normalise_message("activation 'sigmoid' in layer 2 of shape (10, 32)")
     "activation '…' in layer # of shape (#, #)"
     """
-    text = _SPACES.sub(" ", str(message)).strip()
-    text = _HEX.sub("0x…", text)
-    text = _QUOTED.sub("'…'", text)
-    for _ in range(20):  # nested arrays collapse from the inside out
+    return _normalise(str(message))
+
+
+@functools.lru_cache(maxsize=65536)  # a class repeats many messages word for word ("not attempted yet")
+def _normalise(text: str) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    if "0x" in text:
+        text = _HEX.sub("0x…", text)
+    if "'" in text or '"' in text:
+        text = _QUOTED.sub("'…'", text)
+    for _ in range(20 if "[" in text else 0):  # nested arrays collapse from the inside out
         text, before = _INNER_BRACKETS.sub("[…]", text), text
         if text == before:
             break
-    text = _NUMBER.sub("#", text)
-    return text[:500]
+    return _NUMBER.sub("#", text)[:500]
 
 
 class MessageGroups:
@@ -514,10 +521,9 @@ def _groups_html(groups: list, left_groups: int, left_count: int, whole: int, sc
                      f'<q>{escape(_short(example, 400))}</q>'
                      + (f'<div class="muted small">all written like: {escape(_short(pattern, 300))}</div>'
                         if grouped else "") + "</li>")
-    if left_groups:
-        items.append(f'<li class="muted">and {left_groups} other kind{"s" * (left_groups != 1)} of message '
-                     f'({left_count} submission{"s" * (left_count != 1)})</li>')
-    return f'<ol class="groups">{"".join(items)}</ol>'
+    more = (f'<p class="muted">and {left_groups} other kind{"s" * (left_groups != 1)} of message '
+            f'({left_count} submission{"s" * (left_count != 1)})</p>' if left_groups else "")
+    return f'<ol class="groups">{"".join(items)}</ol>{more}'
 
 
 def _exercise_section(index: int, data: ExerciseData, missing: list, show, scrub) -> str:
