@@ -309,3 +309,25 @@ def test_collect_then_grade_with_a_policy_then_change_it(tmp_path, capsys):
     assert grading.grade(submissions, out, workers=1, sandbox=False, progress=lines.append) == []
     with Gradebook(out) as book:
         assert book.get("doejohn-17", "01_neurons")["penalty"] == 1.1
+
+
+def test_merged_shards_keep_their_late_policy_and_learners(tmp_path):
+    from course_lib.grading.shards import merge
+    from course_lib.grading.submissions import GradingError
+
+    for number, name in enumerate(("one", "two")):
+        with Gradebook(tmp_path / name) as book:
+            book.set_late_policy(policy())
+            book.add(record(f"learner{number}", submission={"submitted_at": "2026-12-02T12:00+00:00"}))
+            book.set_learners({f"learner{number}": {"name": f"Learner {number}", "platform": "moodle",
+                                                    "ids": {"participant_id": str(number)}}})
+    assert merge([tmp_path / "one", tmp_path / "two"], tmp_path / "merged") == 2
+    with Gradebook(tmp_path / "merged") as book:
+        assert book.late_policy == policy()
+        assert [r["penalty"] for r in book.records()] == [1, 1]
+        assert book.learners()["learner1"]["name"] == "Learner 1"
+    with Gradebook(tmp_path / "two") as book:
+        book.set_late_policy(policy(cap=20))
+    with pytest.raises(GradingError, match="different late policies"):
+        merge([tmp_path / "one", tmp_path / "two"], tmp_path / "merged2")
+    assert not (tmp_path / "merged2").exists()

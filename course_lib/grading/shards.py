@@ -7,8 +7,10 @@ joins the shards' gradebooks into one and exports it.
 
 A merge changes nothing and says why when an input folder is missing or holds no gradebook, when two
 inputs hold the same learner's exercise (overlapping shards), when the records of one exercise were graded
-with different checks (``checks_version``: the shards ran different course versions), or when a gradebook
-was written by a newer course (:class:`~course_lib.grading.gradebook.GradebookError`).
+with different checks (``checks_version``: the shards ran different course versions), when the shards have
+different late policies (:mod:`course_lib.grading.late`), or when a gradebook was written by a newer course
+(:class:`~course_lib.grading.gradebook.GradebookError`). The merged gradebook keeps the shards' late policy and
+their learners' platform names and ids.
 """
 
 from __future__ import annotations
@@ -96,6 +98,11 @@ def _refusals(books: dict) -> list[str]:
             seen = ", ".join(f"{version} in {folder}" for version, folder in sorted(found.items()))
             problems.append(f"{exercise} was graded with different checks ({seen}); grade every shard with the same "
                             f"version of the course, or regrade the odd ones")
+    policies = {folder: book.late_policy for folder, book in books.items()}
+    if len(set(policies.values())) > 1:
+        seen = "; ".join(f"{folder}: {policy.describe() if policy else 'none'}" for folder, policy in policies.items())
+        problems.append(f"the shards have different late policies ({seen}); set one on each with `course-grade late "
+                        f"OUT --due ... --late-penalty ...` (or --none) first")
     return problems
 
 
@@ -130,7 +137,9 @@ def merge(inputs, output, *, progress=None) -> int:
         merged = 0
         try:
             with Gradebook(output) as book:
+                book.set_late_policy(next(iter(books.values())).late_policy)  # the same in every input
                 for folder, source in books.items():
+                    book.set_learners(source.learners())
                     for record in source.records():
                         book.add(record)
                         merged += 1
