@@ -371,3 +371,24 @@ def test_an_unknown_platform_is_refused_by_the_command(capsys):
     with pytest.raises(SystemExit) as stopped:
         cli.main(["collect", "d.zip", "--from", "blackboard", "--output", "out"])
     assert stopped.value.code == 2 and "canvas" in capsys.readouterr().err
+
+
+def test_a_download_zipped_again_inside_one_folder_is_read_through_it(tmp_path):
+    wrapped = make_zip(tmp_path / "moodle.zip", {
+        "NN course-Exercise 1-12345/Jane Smith_4021_assignsubmission_file_/01_neurons.ipynb": SOLVED,
+        "NN course-Exercise 1-12345/Bo Li_77_assignsubmission_file_/01_neurons.ipynb": BLANK})
+    report = collect(wrapped, tmp_path / "moodle", "moodle", exercises=EXERCISES)
+    assert sorted(entry[0] for entry in report.placed) == ["bo-li-77", "jane-smith-4021"]
+    folder = make_zip(tmp_path / "class.zip", {"class/alice/01_neurons.ipynb": SOLVED, "class/bob/neurons.ipynb": SOLVED})
+    report = collect(folder, tmp_path / "folder", "folder", exercises=EXERCISES)
+    assert sorted(entry[:2] for entry in report.placed) == [("alice", "01_neurons"), ("bob", "01_neurons")]
+
+
+def test_moodle_without_folders_prefixes_each_file(tmp_path):
+    download = make_zip(tmp_path / "flat.zip", {
+        "Jane Smith_4021_assignsubmission_file_01_neurons.ipynb": SOLVED,
+        "Jane Smith_4021_assignsubmission_onlinetext_onlinetext.html": b"<p>hi</p>"})
+    report = collect(download, tmp_path / "out", "moodle", exercises=EXERCISES)
+    assert report.placed == [("jane-smith-4021", "01_neurons", "Jane Smith_4021_assignsubmission_file_01_neurons.ipynb",
+                              "exact")]
+    assert "onlinetext" in report.unplaced[0]["reason"]
