@@ -55,8 +55,8 @@ WINDOW = 4  # winnowing window: any shared run of NOISE + WINDOW - 1 = 23 filter
 COMMON_COUNT = 10  # a fingerprint in more than max(COMMON_COUNT, COMMON_SHARE of the class) learners' code ...
 COMMON_SHARE = 0.10  # ... is something the class has in common, not evidence (MOSS's -m option)
 MIN_TOKENS = 30  # answers shorter than this (own tokens) are written alike by many: not compared
-THRESHOLD = 0.5  # a task matches when its score reaches this
-MIN_COVERAGE = 2 * NOISE  # filtered characters left after discounting, below which a task is not compared
+THRESHOLD = 0.5  # a pair is flagged, and a task named as matching (or matching the reference), from this score
+MIN_COVERAGE = 2 * NOISE  # filtered characters left once shared code is discounted, below which: not compared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -214,7 +214,9 @@ class PairResult:
         return sum(match.overlap for match in self.tasks.values()) / coverage if coverage else 0.0
 
     def matched(self, threshold: float) -> list[TaskMatch]:
-        return [match for match in self.tasks.values() if match.score >= threshold]
+        """The tasks scoring ``threshold`` or more, highest first."""
+        return sorted((match for match in self.tasks.values() if match.score >= threshold),
+                      key=lambda match: (-match.score, match.task))
 
 
 @dataclass
@@ -278,7 +280,7 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
             reference_print = fingerprint(reference_code)
             discount(reference_print, boilerplate)
             reference_all = fingerprint(reference_code, window=1).hashes - boilerplate
-        prints = {}
+        prints, initial = {}, {}
         for learner in learners:
             text = code[learner, task] = task_code(defined[learner], task, given=given, others=others)
             if text is None:
@@ -287,6 +289,7 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
                 not_compared[learner, task] = f"under {min_tokens} tokens of their own"
             else:
                 prints[learner] = fingerprint(text)
+                initial[learner] = prints[learner].token_coverage
                 discount(prints[learner], boilerplate)
         if reference_print is not None and reference_print.token_coverage >= MIN_COVERAGE:
             for learner, print_ in prints.items():
@@ -303,7 +306,8 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
         index = defaultdict(list)
         for learner, print_ in list(prints.items()):
             discount(print_, common)
-            if print_.token_coverage < MIN_COVERAGE:
+            left = print_.token_coverage
+            if not left or (left < initial[learner] and left < MIN_COVERAGE):  # mostly what others wrote too
                 not_compared[learner, task] = "little left once shared code is discounted"
                 del prints[learner]
                 continue
@@ -314,15 +318,14 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
             pair = result.pairs.setdefault((a, b), PairResult(exercise, a, b))
             pair.tasks[task] = _task_match(task, prints[a], prints[b])
         result.prints.update({(learner, task): print_ for learner, print_ in prints.items()})
-    # a flagged pair's score counts every task both answered at length, the ones without a shared passage too
+    # a pair's score counts every task both answered at length, the ones without a shared passage too
     for pair in result.pairs.values():
-        if pair.matched(threshold):
-            for task in tasks:
-                if task not in pair.tasks and (pair.learner_a, task) in result.prints \
-                        and (pair.learner_b, task) in result.prints:
-                    coverage = result.prints[pair.learner_a, task].token_coverage \
-                        + result.prints[pair.learner_b, task].token_coverage
-                    pair.tasks[task] = TaskMatch(task, 0.0, 0.0, 0.0, 0, int(coverage))
+        for task in tasks:
+            if task not in pair.tasks and (pair.learner_a, task) in result.prints \
+                    and (pair.learner_b, task) in result.prints:
+                coverage = result.prints[pair.learner_a, task].token_coverage \
+                    + result.prints[pair.learner_b, task].token_coverage
+                pair.tasks[task] = TaskMatch(task, 0.0, 0.0, 0.0, 0, int(coverage))
     result.seconds = time.monotonic() - started
     return result
 
@@ -333,28 +336,26 @@ def _task_match(task, first, second) -> TaskMatch:
                      int(first.token_coverage + second.token_coverage))
 
 
-def groups(result: ExerciseResult, threshold: float) -> list[tuple[str, list[str]]]:
-    """``(task, learners)`` for every three or more learners linked by matches on one task (one line each)."""
-    found = []
-    for task in result.tasks:
-        links = defaultdict(set)
-        for (a, b), pair in result.pairs.items():
-            if task in pair.tasks and pair.tasks[task].score >= threshold:
-                links[a].add(b)
-                links[b].add(a)
-        seen = set()
-        for start in sorted(links):
-            if start in seen:
-                continue
-            component, stack = set(), [start]
-            while stack:
-                learner = stack.pop()
-                if learner not in component:
-                    component.add(learner)
-                    stack.extend(links[learner] - component)
-            seen |= component
-            if len(component) >= 3:
-                found.append((task, sorted(component)))
+def groups(result: ExerciseResult, threshold: float) -> list[list[str]]:
+    """Every three or more learners linked by flagged pairs (score ``threshold`` or more): one line each."""
+    links = defaultdict(set)
+    for (a, b), pair in result.pairs.items():
+        if pair.score >= threshold:
+            links[a].add(b)
+            links[b].add(a)
+    found, seen = [], set()
+    for start in sorted(links):
+        if start in seen:
+            continue
+        component, stack = set(), [start]
+        while stack:  # the connected component of ``start``
+            learner = stack.pop()
+            if learner not in component:
+                component.add(learner)
+                stack.extend(links[learner] - component)
+        seen |= component
+        if len(component) >= 3:
+            found.append(sorted(component))
     return found
 
 
@@ -431,14 +432,14 @@ def _spreadsheet_safe(text: str) -> str:
 def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairResult]:
     """Write ``similarity.csv``, ``reference.csv``, ``index.html`` and ``pairs/pair-NNNN.html``; the flagged pairs.
 
-    Pairs with at least one task scoring ``threshold`` or more are flagged, ranked by pair score.
+    Pairs scoring ``threshold`` or more are flagged, highest first, with the tasks that scored as much.
     """
     output = Path(output)
     (output / "pairs").mkdir(parents=True, exist_ok=True)
     by_result = {}
     for result in results:
         for pair in result.pairs.values():
-            if pair.matched(threshold):
+            if pair.score >= threshold:
                 by_result[id(pair)] = result
     flagged = sorted((pair for result in results for pair in result.pairs.values() if id(pair) in by_result),
                      key=lambda pair: (-pair.score, pair.exercise, pair.learner_a, pair.learner_b))
@@ -447,8 +448,7 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
         writer.writerow(["rank", "exercise", "learner_a", "learner_b", "score", "matched_tasks", "tasks_compared",
                          "page"])
         for rank, pair in enumerate(flagged, start=1):
-            matched = ";".join(f"{m.task}:{m.score:.2f}" for m in sorted(pair.matched(threshold),
-                                                                           key=lambda m: -m.score))
+            matched = ";".join(f"{m.task}:{m.score:.2f}" for m in pair.matched(threshold))
             writer.writerow([rank, pair.exercise, _spreadsheet_safe(pair.learner_a), _spreadsheet_safe(pair.learner_b),
                              f"{pair.score:.3f}", matched, len(pair.tasks), f"pairs/pair-{rank:04d}.html"])
     with open(output / "reference.csv", "w", newline="", encoding="utf-8") as handle:
@@ -469,8 +469,8 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
                 names = ", ".join(f"{escape(learner)} ({match.score:.2f})" for learner, match in sorted(matches.items()))
                 body.append(f"<li>{escape(task)}: {len(matches)} learner(s) submitted the reference solution: "
                             f"{names}</li>")
-        for task, members in groups(result, threshold):
-            body.append(f"<li>{escape(task)}: {len(members)} learners share code with one another: "
+        for members in groups(result, threshold):
+            body.append(f"<li>{len(members)} learners share code with one another (read their pairs together): "
                         f"{escape(', '.join(members))}</li>")
         body.extend(f"<li class=\"note\">{escape(note)}</li>" for note in result.notes)
         body.append("</ul>")
@@ -479,7 +479,7 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
                    f"{escape(', '.join(f'{m.task} {m.score:.2f}' for m in pair.matched(threshold)))}</td>"
                    f"<td><a href=\"pairs/pair-{rank:04d}.html\">side by side</a></td></tr>"
                    for rank, pair in enumerate(flagged, start=1))
-    body.append(f"<h2>Pairs with a task scoring {threshold:.2f} or more ({len(flagged)})</h2>"
+    body.append(f"<h2>Pairs scoring {threshold:.2f} or more ({len(flagged)})</h2>"
                 f"<table><tr><th>rank</th><th>exercise</th><th>learner</th><th>learner</th><th>score</th>"
                 f"<th>tasks that matched</th><th></th></tr>{rows}</table>")
     (output / "index.html").write_text(_page("Similar code in the class", "\n".join(body)), encoding="utf-8")
@@ -516,7 +516,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", "-o", type=Path, required=True, help="report folder (created if needed)")
     parser.add_argument("--exercise", metavar="NAME", help="compare only this exercise, e.g. 08_evaluating_models")
     parser.add_argument("--threshold", type=float, default=THRESHOLD, metavar="T",
-                        help=f"a task matches from this score on, 0 to 1 (default {THRESHOLD})")
+                        help=f"flag pairs, and name their tasks, from this score on, 0 to 1 (default {THRESHOLD})")
     parser.add_argument("--min-tokens", type=int, default=MIN_TOKENS, metavar="N",
                         help=f"answers with fewer tokens of the learner's own are not compared (default {MIN_TOKENS})")
     parser.add_argument("--exercises", type=Path, metavar="DIR", help="exercise notebooks (the given code; "
@@ -534,7 +534,7 @@ def main(argv=None) -> int:
     for result in results:
         for note in result.notes:
             print(f"note: {note}", file=sys.stderr)
-        flagged = sum(1 for pair in result.pairs.values() if pair.matched(args.threshold))
+        flagged = sum(1 for pair in result.pairs.values() if pair.score >= args.threshold)
         print(f"{result.exercise}: {len(result.learners)} learners, {flagged} pair(s) flagged, "
               f"{sum(len(m) for m in result.reference.values())} answer(s) matching the reference")
     print(f"compared in {time.monotonic() - started:.1f} s; report: {args.output / 'index.html'}")
