@@ -148,6 +148,7 @@ def test_the_gradebook_keeps_raw_score_penalty_and_final_score(tmp_path):
     assert (rows["late"]["score"], rows["late"]["penalty"], rows["late"]["final_score"]) == ("8", "2", "6")
     page = (tmp_path / "feedback" / "late" / "01_neurons.html").read_text(encoding="utf-8")
     assert "Late penalty" in page and "2 started day(s)" in page and "Final score: <b>6/10</b>" in page
+    assert "20% of the points possible" in page
     assert "Late penalty" not in (tmp_path / "feedback" / "unknown" / "01_neurons.html").read_text(encoding="utf-8")
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert {r["learner"]: r["penalty"] for r in results["submissions"]}["late"] == 2

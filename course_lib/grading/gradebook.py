@@ -92,7 +92,8 @@ def feedback_page(record: dict) -> str:
     late, penalty = record.get("late"), record.get("penalty") or 0
     late_line = "" if not penalty or not isinstance(late, dict) else (
         f"<p><b>Late penalty: &minus;{penalty} points</b> ({escape(str(late.get('reason', '')))}: "
-        f"{late.get('percent')}% of the points possible). Final score: <b>{record.get('final_score')}/"
+        f"{escape(format(late.get('percent') or 0, 'g'))}% of the points possible). Final score: "
+        f"<b>{record.get('final_score')}/"
         f"{record['max_score']}</b> points.</p>")
     status_line = "" if record["status"] == "ok" else (
         f"<p><b>Status: {escape(record['status'])}</b>. {escape(record.get('message', ''))}</p>")
