@@ -90,6 +90,15 @@ def find_notebook(folder, exercise: str | None = None) -> tuple[str, Path, str]:
     the exercise (``01_neurons (1).ipynb``, ``Neurons.ipynb``); else the only notebook, unless its name points at
     another exercise. Without: the exercise the notebooks' names point at, if exactly one. Raises
     :class:`NotebookNotFound` with what the learner should upload.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "Neurons-Copy1.ipynb").write_text("{}")
+    >>> exercise, path, note = find_notebook(folder)
+    >>> exercise, path.name, note
+    ('01_neurons', 'Neurons-Copy1.ipynb', 'Graded Neurons-Copy1.ipynb as 01_neurons.ipynb.')
     """
     folder = Path(folder)
     notebooks = _notebooks(folder) if folder.is_dir() else []

@@ -114,7 +114,6 @@ def _feedback(record: dict, points) -> str:
     missed = [f"{task['task']} ({task['status']})" for task in record.get("tasks", []) if task.get("status") != "passed"]
     if missed:
         parts.append(f"Not passed: {', '.join(missed)}.")
-    parts.append("Details: your feedback page.")
     return " ".join(parts)[:_MAX_FEEDBACK]
 
 
@@ -177,7 +176,7 @@ def _safe(text) -> str:
 
 def _listed(items) -> str:
     items = list(items)
-    shown = ", ".join(items[:_MAX_NAMES])
+    shown = "; ".join(items[:_MAX_NAMES])  # names hold commas: "Hopper, Grace"
     return shown + (f" and {len(items) - _MAX_NAMES} more" if len(items) > _MAX_NAMES else "")
 
 
@@ -607,6 +606,16 @@ def wide_table(grades, learners=None, *, exercises=None) -> list:
     """Rows (header first): ``learner,name,<exercise>...,total``; the first data row holds the points possible.
 
     A cell is the learner's final score, blank where that exercise was not graded; ``total`` adds the cells.
+
+    Example
+    -------
+    >>> grades = grades_from_records([{"learner": "ada", "exercise": "01_neurons", "score": 9, "max_score": 11,
+    ...                                "penalty": 1.5, "final_score": 7.5, "status": "ok", "tasks": []}])
+    >>> for row in wide_table(grades):
+    ...     print(",".join(row))
+    learner,name,01_neurons,total
+    (points possible),,11,11
+    ada,,7.5,7.5
     """
     learners = learners or {}
     exercises = sorted(exercises or {exercise for _, exercise in grades})
@@ -704,6 +713,7 @@ def export(folder, fmt: str, *, to=None, rosters=(), assignment_ids=None, exerci
                  _csv_bytes(canvas_table(grades, learners, roster=roster, assignment_ids=assignment_ids,
                                          exercises=chosen, report=report), bom=False)}
     elif fmt == "wide":
+        report.grades = sum(grade.points is not None for grade in grades.values())
         files = {Path(to) if to else folder / "grades_wide.csv":
                  _csv_bytes(wide_table(grades, learners, exercises=chosen), bom=True)}
     else:
