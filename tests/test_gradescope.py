@@ -38,7 +38,7 @@ def valid_results(root) -> dict:
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert set(results) <= TOP_KEYS, set(results) - TOP_KEYS
     assert isinstance(results["score"], (int, float)) and isinstance(results["output"], str)
-    assert isinstance(results["execution_time"], int) and results["execution_time"] >= 0
+    assert isinstance(results.get("execution_time", 0), int) and results.get("execution_time", 0) >= 0
     assert results.get("visibility", "visible") in VISIBILITIES
     assert results.get("stdout_visibility", "visible") in VISIBILITIES
     for test in results["tests"]:
@@ -158,8 +158,8 @@ def no_subreaper(monkeypatch):
     ({}, ["this assignment grades 01_neurons.ipynb (Neurons)", "no files at all", "Upload 01_neurons.ipynb"]),
     ({"notes.txt": b"x", "02_numpy_forward_pass.ipynb": b"{}"},
      ["this assignment grades 01_neurons.ipynb", "02_numpy_forward_pass.ipynb, notes.txt"]),
-    ({"a/01_neurons (1).ipynb": b"{}", "b/Neurons-Copy1.ipynb": b"{}"},
-     ["several notebooks that could be 01_neurons.ipynb", "a/01_neurons (1).ipynb, b/Neurons-Copy1.ipynb"]),
+    ({"a/01_neurons (1).ipynb": b"{}", "b/01_neurons (2).ipynb": b"{}", "c/Neurons.ipynb": b"{}"},
+     ["several notebooks that could be 01_neurons.ipynb", "a/01_neurons (1).ipynb, b/01_neurons (2).ipynb)"]),
 ])
 def test_missing_or_wrong_notebook_scores_zero_and_says_what_to_upload(tmp_path, no_subreaper, files, words):
     root = fake_root(tmp_path, files)
@@ -197,6 +197,14 @@ def test_without_exercise_an_unnamed_submission_says_what_to_upload(tmp_path, no
 def test_notebook_names_point_at_their_exercise(tmp_path, name, expected):
     (tmp_path / name).write_text("{}")
     assert gradescope.find_notebook(tmp_path)[0] == expected
+
+
+def test_the_name_closest_to_the_exercise_is_graded_as_collect_would_choose(tmp_path):
+    for name in ("Neurons.ipynb", "01_neurons (1).ipynb", "Untitled.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert gradescope.find_notebook(tmp_path, EXERCISE)[1].name == "01_neurons (1).ipynb"
+    (tmp_path / f"{EXERCISE}.ipynb").write_text("{}")
+    assert gradescope.find_notebook(tmp_path, EXERCISE)[1:] == (tmp_path / f"{EXERCISE}.ipynb", "")
 
 
 def test_unknown_exercise_is_an_instructor_mistake(tmp_path, capsys):
@@ -245,3 +253,23 @@ def test_bundle_refuses_unknown_exercises(tmp_path, capsys):
     assert gradescope.main(["gradescope-bundle", "99_nope", "--output", str(tmp_path / "a.zip")]) == 2
     assert "unknown exercise '99_nope'" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_run_autograder_script_grades_and_stands_in_when_the_grader_fails(tmp_path):
+    """The zip's scripts run: setup.sh parses, and run_autograder (its /autograder paths pointed at a fake root and
+    this environment) writes results.json; if the grader cannot run, it writes a failure of its own."""
+    path = gradescope.bundle([EXERCISE], tmp_path / "autograder.zip")
+    with zipfile.ZipFile(path) as archive:
+        setup, run = archive.read("setup.sh").decode(), archive.read("run_autograder").decode()
+    assert subprocess.run(["bash", "-n"], input=setup, text=True).returncode == 0
+    root = fake_root(tmp_path, {"Untitled.ipynb": b"not a notebook"})
+    script = run.replace(gradescope.VENV, sys.prefix).replace("/autograder", str(root))
+    done = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = valid_results(root)
+    assert results["score"] == 0 and "Graded Untitled.ipynb as 01_neurons.ipynb" in results["output"]
+    broken = script.replace(f"{sys.prefix}/bin/python", "false")  # the grader dies before writing anything
+    (root / "results" / "results.json").write_text('{"score": 999, "tests": []}')  # e.g. what a learner left
+    subprocess.run(["bash", "-c", broken], capture_output=True, text=True, timeout=60)
+    results = valid_results(root)
+    assert results["score"] == 0 and "autograder failed" in results["output"]

@@ -58,20 +58,13 @@ class NotebookNotFound(Exception):
 # Finding the learner's notebook
 
 
-def _words(text: str) -> set:
-    return set(re.sub(r"[\W_]+", " ", text.casefold()).split())
+def _named(path: Path) -> tuple[str | None, int]:
+    """The exercise a notebook's file name points at, as ``course-grade collect`` reads names, and how strongly
+    (0 for the exact name; ``01_neurons (1).ipynb``, ``Neurons-Copy1.ipynb`` point at 01 less strongly)."""
+    from .collect import RULES, match_exercise
 
-
-def _names(path: Path) -> set:
-    """The exercises a notebook's file name points at: ``01_neurons (1).ipynb`` and ``Neurons-Copy1.ipynb`` -> 01."""
-    stem, named = path.stem, set()
-    for exercise in checks.exercise_names():
-        number, _, words = exercise.partition("_")
-        title = _words(checks.get_exercise(exercise).title)
-        if stem == exercise or exercise in stem.replace(" ", "_").casefold() \
-                or re.match(rf"0*{int(number)}(?!\d)", stem) or (title and title <= _words(stem)):
-            named.add(exercise)
-    return named
+    exercise, rule = match_exercise(path.name)
+    return exercise, (RULES.index(rule) if exercise is not None and rule in RULES else len(RULES))
 
 
 def _notebooks(folder: Path) -> list:
@@ -105,7 +98,7 @@ def find_notebook(folder, exercise: str | None = None) -> tuple[str, Path, str]:
     others = [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*")) if path.is_file()] \
         if folder.is_dir() else []
     if exercise is None:
-        named = sorted({name for path in notebooks for name in _names(path)})
+        named = sorted({_named(path)[0] for path in notebooks} - {None})
         if len(named) != 1:
             what = (f"notebooks of several exercises ({', '.join(named)})" if named else
                     f"no exercise notebook (found: {', '.join(others[:10]) or 'no files'})")
@@ -116,8 +109,12 @@ def find_notebook(folder, exercise: str | None = None) -> tuple[str, Path, str]:
     exact = [path for path in notebooks if path.name == wanted]
     if exact:
         return exercise, exact[0], ""
-    named = [path for path in notebooks if exercise in _names(path)]
-    if len(named) == 1 or (len(notebooks) == 1 and not _names(notebooks[0])):
+    strengths = {path: _named(path) for path in notebooks}
+    named = [path for path in notebooks if strengths[path][0] == exercise]
+    if named:
+        best = min(strengths[path][1] for path in named)
+        named = [path for path in named if strengths[path][1] == best]
+    if len(named) == 1 or (len(notebooks) == 1 and strengths[notebooks[0]][0] is None):
         path = (named or notebooks)[0]
         return exercise, path, f"Graded {path.relative_to(folder).as_posix()} as {wanted}."
     if len(named) > 1:
