@@ -40,19 +40,19 @@ RECORDS = [record("ada", N1, 9, failed=("relu",)), record("ada", N2, 7),
            record("=HYPERLINK(\"http://x\")", N2, 4)]
 # What collect keeps (Gradebook.learners()): Ada's Canvas and Moodle ids, Sam's name as the platforms spell it.
 LEARNERS = {"ada": {"name": "Ada Lovelace", "platform": "canvas",
-                    "ids": {"user_id": 1001, "submission_id": 77, "participant_id": 5001}},
+                    "ids": {"user_id": "1001", "submission_id": "77", "participant_id": "5001"}},
             "sam": {"name": "Sam \"Sammy\" O'Brien, Jr.", "platform": "moodle", "ids": {}},
             "zoe@uni.example": {"name": "Zoë Müller", "platform": "folder", "ids": {}}}
 
 
 @pytest.fixture
-def out(tmp_path, monkeypatch):
-    """A gradebook with RECORDS, whose learners() gives LEARNERS (whether or not collect's version is there yet)."""
+def out(tmp_path):
+    """A gradebook with RECORDS, and LEARNERS as `course-grade collect` leaves them in it."""
     folder = tmp_path / "out"
     with Gradebook(folder) as book:
         for made in RECORDS:
             book.add(made)
-    monkeypatch.setattr(Gradebook, "learners", lambda self: LEARNERS, raising=False)
+        book.set_learners(LEARNERS)
     return folder
 
 
@@ -110,9 +110,9 @@ def test_canvas_roster_rows_are_matched_by_id_login_and_name_and_left_alone_othe
     assert "Hopper, Grace" in warnings and "Student, Test" in warnings
 
 
-def test_canvas_learner_with_a_user_id_is_matched_by_it_only(out, monkeypatch):
-    learners = {**LEARNERS, "ada": {"name": "Ada Lovelace", "platform": "canvas", "ids": {"user_id": 4242}}}
-    monkeypatch.setattr(Gradebook, "learners", lambda self: learners, raising=False)
+def test_canvas_learner_with_a_user_id_is_matched_by_it_only(out):
+    with Gradebook(out) as book:
+        book.set_learners({"ada": {"name": "Ada Lovelace", "platform": "canvas", "ids": {"user_id": "4242"}}})
     report = lms.export(out, "canvas", rosters=[CANVAS_ROSTER])
     rows = read_csv(out / "canvas_import.csv", bom=False)
     assert [row[5] for row in rows if row[0] == "Lovelace, Ada"] == [""]  # not matched by name instead
@@ -263,6 +263,21 @@ def test_wide_csv_is_sorted_totalled_safe_and_deterministic(out, tmp_path):
                     ["ghost", "", "11", "", "11"],
                     ["sam", "Sam \"Sammy\" O'Brien, Jr.", "5", "", "5"],
                     ["zoe@uni.example", "Zoë Müller", "11", "", "11"]]
+
+
+def test_exports_use_the_final_score_after_the_late_policy(out):
+    from course_lib.grading.late import LatePolicy
+
+    late = dict(record("ada", N1, 9), submission={"submitted_at": "2026-12-03T09:00+00:00"})  # 2 days late
+    with Gradebook(out) as book:
+        book.add(late)
+        book.set_late_policy(LatePolicy.from_options(due="2026-12-01T23:59+00:00", percent_per_day=10))
+    lms.export(out, "wide")
+    rows = read_csv(out / "grades_wide.csv", bom=True)
+    assert [row for row in rows if row[0] == "ada"] == [["ada", "Ada Lovelace", "6.8", "7", "13.8"]]  # 9 - 20% of 11
+    lms.export(out, "moodle", rosters=[MOODLE_ROSTER], exercises=[N1])
+    ada = next(row for row in read_csv(out / "moodle" / f"{N1}.csv", bom=True) if row[0] == "Participant 5001")
+    assert ada[4] == "6.80" and "Late penalty: 2.2 points (score before it: 9)" in ada[-1]
 
 
 def test_exports_use_the_final_score_and_skip_what_the_grader_failed_on():
