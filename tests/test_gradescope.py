@@ -4,7 +4,6 @@ end to end as run_autograder does it, results.json held to Gradescope's document
 import json
 import os
 import shlex
-import shutil
 import stat
 import subprocess
 import sys
