@@ -294,6 +294,8 @@ def test_anonymous_hides_every_name_id_and_login_everywhere(tmp_path):
         records.append(make_record(learner, verdicts, status=status,
                                    message=f"the grader failed on /srv/SUBMISSIONS/{learner}/01_neurons.ipynb "
                                            f"(student 20261234 aka @yk-codes)" if status == "error" else ""))
+    # on no roster, with a record of another exercise only
+    records.append(make_record("tobias.r", {"a": "passed"}, exercise="02_numpy_forward_pass"))
     folder = build(tmp_path / learner, records)  # the gradebook's own folder is named after a learner, too
     with Gradebook(folder) as book:
         book.set_learners({"ysolde.k": {"name": "Ysolde Kettleburn", "platform": "github",
@@ -302,21 +304,28 @@ def test_anonymous_hides_every_name_id_and_login_everywhere(tmp_path):
     roster.write_text("learner,name\n" + "".join(f"{learner},{name}\n" for learner, name in SECRET.items()))
     page_path = write_report(folder, tmp_path / "anon.html", anonymous=True, roster=roster)
     page = page_path.read_text(encoding="utf-8")
-    secrets = [*SECRET, *filter(None, SECRET.values()), "20261234", "yk-codes",
+    secrets = [*SECRET, *filter(None, SECRET.values()), "20261234", "yk-codes", "tobias.r",
                *(part for name in SECRET.values() for part in name.split())]
     lowered = page.lower()
     for secret in secrets:
         assert secret.lower() not in lowered, secret
     parsed = _Page(page)
     assert not any(secret.lower() in str(value).lower() for _, value in parsed.attributes for secret in secrets)
-    names = pseudonyms(SECRET)
-    assert sorted(names.values()) == [f"Learner {number}" for number in range(1, 7)]
+    names = pseudonyms([*SECRET, "tobias.r"])
+    assert sorted(names.values()) == [f"Learner {number}" for number in range(1, 8)]
     assert names["ulrich.b"] in page.split("<h3>Submitted nothing")[1]
     assert "student Learner" in page and "@Learner" in page  # the ids inside the grader's message
     assert f"{names['xerxes.p']}&#x27;s a(x)" in page  # a learner's own name inside a hint
     # stable: the same class gets the same pseudonyms on a second run
     again = write_report(folder, tmp_path / "again.html", anonymous=True, roster=roster).read_text(encoding="utf-8")
     assert re.sub(r"made [^<]* UTC", "", again) == re.sub(r"made [^<]* UTC", "", page)
+    # and the same in a report of one exercise, where a learner who submitted only another one is missing
+    assert names["tobias.r"] in page.split("<h3>Submitted nothing")[1]
+    one = write_report(folder, tmp_path / "one.html", anonymous=True, roster=roster, exercise="01_neurons").read_text(
+        encoding="utf-8")
+    assert f"{names['xerxes.p']}&#x27;s a(x)" in one
+    missing = one.split("<h3>Submitted nothing (2)")[1].split("</p>")[0]
+    assert sorted(missing.removeprefix("</h3><p>").split(", ")) == sorted([names["ulrich.b"], names["tobias.r"]])
     # and without --anonymous the names are there (the test above can fail)
     plain = write_report(folder, tmp_path / "plain.html", roster=roster).read_text(encoding="utf-8")
     for shown in ("Ysolde Kettleburn (ysolde.k)", "Ulrich Brandvold (ulrich.b)", "ZEBULON QUARTERFIELD", "20261234"):

@@ -413,14 +413,18 @@ def _number(value) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
 
 
-def collect(records, *, exercise: str | None = None, total: int | None = None, progress=None) -> dict:
+def collect(records, *, exercise: str | None = None, total: int | None = None, progress=None,
+            everyone: set | None = None) -> dict:
     """``{exercise: ExerciseData}`` from an iterable of gradebook records, in exercise order.
 
-    ``progress(line)`` is called about every two seconds on a long read, with ``total`` records if known.
+    ``progress(line)`` is called about every two seconds on a long read, with ``total`` records if known;
+    ``everyone``, a set, receives the learner of every record, of other exercises too.
     """
     data, started, reported = {}, time.monotonic(), time.monotonic()
     for count, record in enumerate(records, start=1):
         name = str(record.get("exercise", ""))
+        if everyone is not None:
+            everyone.add(str(record.get("learner", "")))
         if exercise is None or name == exercise:
             if name not in data:
                 data[name] = ExerciseData(name)
@@ -652,7 +656,9 @@ def write_report(folder, to=None, *, anonymous: bool = False, roster=None, exerc
     with Gradebook(folder) as book:
         known = getattr(book, "learners", None)
         people = known() if callable(known) else {}
-        exercises = collect(book.records(answers=False), exercise=exercise, total=len(book), progress=progress)
+        in_gradebook = set()
+        exercises = collect(book.records(answers=False), exercise=exercise, total=len(book), progress=progress,
+                            everyone=in_gradebook)
     if exercise is not None and exercise not in exercises:
         from ..checks import exercise_names
 
@@ -660,9 +666,10 @@ def write_report(folder, to=None, *, anonymous: bool = False, roster=None, exerc
             raise ValueError(f"unknown exercise {exercise!r}: the gradebook has {', '.join(exercises) or 'none'}, "
                              f"the course has {', '.join(exercise_names())}")
         exercises[exercise] = ExerciseData(exercise)
-    everyone = set(roster) | set(people or {})
-    missing = missing_submissions(everyone, {name: data.learners for name, data in exercises.items()})
-    learners = everyone.union(*(data.learners for data in exercises.values()))
+    # Everyone the class knows of, whatever --exercise says: missing an exercise needs no other submission, and
+    # the pseudonyms stay the same in a report of one exercise and in the report of all.
+    learners = set(roster) | set(people or {}) | in_gradebook
+    missing = missing_submissions(learners, {name: data.learners for name, data in exercises.items()})
     display = {learner: (people.get(learner) or {}).get("name") or roster.get(learner) or "" for learner in learners}
     if anonymous:
         names = pseudonyms(learners)
