@@ -74,7 +74,7 @@ def test_pass_shares_and_outcomes_from_a_gradebook(tmp_path):
     records = [make_record(name, verdicts) for name, verdicts in CLASS.items()]
     records.append(make_record("l7", {"a": ("not attempted", "not attempted yet"), "b": ("error", "raised"),
                                       "c": ("not defined", "`c` is not defined")}))
-    records.append(make_record("l8", {"a": ("error", "not graded: bad file")} | {"b": ("error", "x"), "c": ("error", "y")},
+    records.append(make_record("l8", {"a": ("error", "not graded: bad file"), "b": ("error", "x"), "c": ("error", "y")},
                                status="unreadable", message="the file could not be read"))
     data = class_data(tmp_path, records)["01_neurons"]
     assert data.tasks == ["a", "b", "c"] and data.task_points == {"a": 1, "b": 2, "c": 1}

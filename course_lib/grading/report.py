@@ -628,7 +628,8 @@ def render(exercises: dict, *, missing: dict, source: str = "", anonymous: bool 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>What the class struggled with</title><style>{_CSS}</style></head><body>
 <h1>What the class struggled with</h1>
-<p class="muted">{len(everyone)} learners{" (names hidden)" if anonymous else ""}; from {escape(source)}; made {made}.</p>
+<p class="muted">{len(everyone)} learners{" (names hidden)" if anonymous else ""}; from {escape(source)};
+made {made}.</p>
 <div class="note"><p><b>How to read the discrimination index:</b> it is the correlation between passing a task and
 the points on the exercise's other tasks (from −1 to +1); 0.3 or more means the task separates strong from weak
 learners, while a value near 0 or negative means it does not: check the task's wording or its check.</p>
@@ -715,9 +716,10 @@ def main(argv=None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    progress = None if args.quiet else lambda line: print(line, flush=True)
     try:
         path = write_report(args.output, args.to, anonymous=args.anonymous, roster=args.roster,
-                            exercise=args.exercise, progress=None if args.quiet else lambda line: print(line, flush=True))
+                            exercise=args.exercise, progress=progress)
     except (GradebookError, NotADirectoryError, FileNotFoundError, ValueError, OSError) as error:
         print(f"course-grade report: error: {error}", file=sys.stderr)
         return 2
