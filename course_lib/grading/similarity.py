@@ -169,13 +169,33 @@ def fingerprint(code: str, *, window: int = WINDOW):
 
 
 def discount(print_, drop) -> None:
-    """Remove the hashes in ``drop`` from fingerprint ``print_`` in place, and recompute its coverage."""
-    from copydetect.utils import get_token_coverage
+    """Discount the k-grams whose hashes are in ``drop`` from fingerprint ``print_``, in place.
 
-    drop = set(drop)
-    print_.hashes = {value for value in print_.hashes if value not in drop}
-    print_.hash_idx = {value: where for value, where in print_.hash_idx.items() if value not in drop}
-    print_.token_coverage = get_token_coverage(print_.hash_idx, print_.k, len(print_.filtered_code))
+    Every place where such a k-gram occurs in the filtered code is masked, and a fingerprint goes when half or
+    more of its own k characters are masked: not only the shared passage's fingerprints but those that merely
+    straddle its edge (the end of a pasted check and the first ``V=V.V(`` of a line many learners begin
+    with) say nothing about the pair. The coverage is computed again.
+    """
+    import numpy as np
+    from copydetect.utils import get_token_coverage, hashed_kgrams
+
+    drop = np.fromiter(drop, dtype=np.int64)
+    if not drop.size or not print_.hash_idx:
+        return
+    k, size = print_.k, len(print_.filtered_code)
+    starts = np.flatnonzero(np.isin(hashed_kgrams(print_.filtered_code, k), drop))
+    edges = np.zeros(size + 1, dtype=np.int64)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, np.minimum(starts + k, size), -1)
+    masked = np.concatenate([[0], np.cumsum(np.cumsum(edges)[:size] > 0)])  # masked[i]: masked chars before i
+    kept = {}
+    for value, where in print_.hash_idx.items():
+        where = [at for at in where if (masked[min(at + k, size)] - masked[at]) * 2 < k]
+        if where:
+            kept[value] = where
+    print_.hash_idx = kept
+    print_.hashes = set(kept)
+    print_.token_coverage = get_token_coverage(kept, k, size)
 
 
 def _compare(first, second):
