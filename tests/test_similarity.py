@@ -94,7 +94,9 @@ def test_the_planted_pair_ranks_first_and_independent_pairs_score_low(planted):
     assert {item.split(":")[0] for item in rows[0]["matched_tasks"].split(";")} == set(make_class.TASKS)
     independent = [pair.score for (a, b), pair in result.pairs.items() if "copier" not in (a, b)]
     assert len(independent) > 100  # they do share passages: the score, not the index, keeps them apart
-    assert max(independent) < 0.4
+    # copydetect hashes k-grams with Python's hash(), salted per process, so the fingerprints winnowing keeps
+    # differ between runs: the highest independent pair measured 0.33 to 0.37 over six runs
+    assert max(independent) < 0.45
     assert len(rows) == 1, f"independent pairs flagged: {rows[1:]}"
     # the copy really is disguised: no local or helper name in common, helpers in another place and order
     for task in make_class.TASKS:
