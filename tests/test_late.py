@@ -285,9 +285,11 @@ def test_collect_then_grade_with_a_policy_then_change_it(tmp_path, capsys):
         archive.writestr("roebob_LATE_9_503_01_neurons-1.ipynb", blank)            # late, and scores 0
     submissions, out = tmp_path / "submissions", tmp_path / "out"
     assert cli.main(["collect", str(download), "--from", "canvas", "--output", str(submissions)]) == 0
-    assert cli.main([str(submissions), "--output", str(out), "--workers", "1", "--no-sandbox", "--quiet",
+    assert cli.main([str(submissions), "--output", str(out), "--workers", "1", "--no-sandbox",
                      "--due", DUE, "--late-penalty", "20", "--late-flag-days", "2"]) == 0
-    capsys.readouterr()
+    printed = capsys.readouterr().out
+    assert "late policy: due 2026-12-01T23:59:00+00:00: 20% of the points possible" in printed
+    assert "doejohn-17/01_neurons: 11/11 (ok" in printed and "late: -4.4 -> 6.6" in printed
     with Gradebook(out) as book:
         got = {r["learner"]: (r["score"], r["penalty"], r["final_score"], (r["late"] or {}).get("days_late"))
                for r in book.records()}

@@ -176,6 +176,8 @@ def main(argv=None) -> int:
     started = time.monotonic()
     if args.no_sandbox:
         print(NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
+    if late_policy is not None and not args.quiet:  # the due time as understood, zone included
+        print(f"late policy: {late_policy.describe()}", flush=True)
     graded = 0
     try:
         for _ in iter_grade(args.submissions, args.output, workers=args.workers, cell_timeout=args.cell_timeout,
