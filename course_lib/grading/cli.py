@@ -7,7 +7,11 @@
 - ``course-grade collect DOWNLOAD --from canvas|moodle|folder --output SUBMISSIONS``: a learning platform's
   bulk download as ``SUBMISSIONS/<learner>/<exercise>.ipynb``, with a manifest of who submitted what and when;
 - ``course-grade late OUT --due TIME --late-penalty PERCENT [...]`` (or ``--none``): set, change or remove
-  the late policy of a graded gradebook, without grading again.
+  the late policy of a graded gradebook, without grading again;
+- ``course-grade report OUT``: one offline HTML page of what the class struggled with;
+- ``course-grade similarity SUBMISSIONS --output DIR``: pairs of learners whose own code is alike, task by task;
+- ``course-grade gradescope [--exercise NAME]``: grade one submission inside Gradescope's container, and
+  ``course-grade gradescope-bundle EXERCISE --output autograder.zip``: the zip to upload to Gradescope.
 
 The grading command takes the same late options (``--due``, ``--late-penalty``, ``--grace``, ``--late-cap``,
 ``--late-flag-days``, :mod:`course_lib.grading.late`); submission times come from ``course-grade collect``.
@@ -33,7 +37,8 @@ NO_SANDBOX_WARNING = ("course-grade: WARNING: graded WITHOUT the sandbox (--no-s
                       "and to reach the network. Use it only for code you trust.")
 
 
-SUBCOMMANDS = ("collect", "export", "late", "merge", "rejudge")
+SUBCOMMANDS = ("collect", "export", "gradescope", "gradescope-bundle", "late", "merge", "rejudge", "report",
+               "similarity")
 
 
 def _shard(text):
@@ -131,6 +136,18 @@ def main(argv=None) -> int:
             from .late import main as late_main
 
             return late_main(argv[1:])
+        if argv[0] == "report":
+            from .report import main as report_main
+
+            return report_main(argv[1:])
+        if argv[0] == "similarity":
+            from .similarity import main as similarity_main
+
+            return similarity_main(argv[1:])
+        if argv[0] in ("gradescope", "gradescope-bundle"):
+            from .gradescope import main as gradescope_main
+
+            return gradescope_main(argv)  # it reads which of the two from argv[0]
         from .rejudge import main as rejudge_main
 
         return rejudge_main(argv[1:])
@@ -141,7 +158,10 @@ def main(argv=None) -> int:
                                             "the gradebooks of shards), `course-grade collect DOWNLOAD --from "
                                             "canvas|moodle|folder --output SUBMISSIONS` (a platform's download as "
                                             "learner folders), `course-grade late OUT --due ... --late-penalty ...` "
-                                            "(change the late policy without grading again); each has its own "
+                                            "(change the late policy without grading again), `course-grade report OUT` "
+                                            "(a page of what the class struggled with), `course-grade similarity "
+                                            "SUBMISSIONS --output DIR` (pairs whose code is alike), `course-grade "
+                                            "gradescope` and `gradescope-bundle` (grading on Gradescope); each has its own "
                                             "--help. (A submissions folder called like one of them is written "
                                             "./export.) Exit status: 0 "
                                             "when grading finished, whatever the learners' results; 2 for a problem "
