@@ -212,7 +212,7 @@ def judge_split_by_time(data, inputs):
     if test == list(range(n_test)):
         raise Fail(f"{what}: the test part is the FIRST {n_test} examples; it must be the LAST ones, the most "
                    f"recent years, because a forecaster is used on the future.")
-    if not in_order or sorted(train + val) != train + val and not (in_order and max(test) < min(val)):
+    if not in_order or sorted(train + val) != train + val:
         raise Fail(f"{what}: the examples were shuffled. A time series is split in time order, and each part "
                    f"keeps that order: with shuffling, the neighbours of every test window sit in the training "
                    f"set and the test measures memory, not forecasting.")
