@@ -94,9 +94,7 @@ def test_the_planted_pair_ranks_first_and_independent_pairs_score_low(planted):
     assert {item.split(":")[0] for item in rows[0]["matched_tasks"].split(";")} == set(make_class.TASKS)
     independent = [pair.score for (a, b), pair in result.pairs.items() if "copier" not in (a, b)]
     assert len(independent) > 100  # they do share passages: the score, not the index, keeps them apart
-    # copydetect hashes k-grams with Python's hash(), salted per process, so the fingerprints winnowing keeps
-    # differ between runs: the highest independent pair measured 0.33 to 0.37 over six runs
-    assert max(independent) < 0.45
+    assert max(independent) < 0.4  # 0.34 when written
     assert len(rows) == 1, f"independent pairs flagged: {rows[1:]}"
     # the copy really is disguised: no local or helper name in common, helpers in another place and order
     for task in make_class.TASKS:
@@ -147,7 +145,9 @@ def test_the_reference_solution_is_one_line_per_task_not_a_pair(tmp_path):
     for task in ("binary_scores", "threshold_for_recall", "auc_by_pairs"):
         assert found[task] >= references, task
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert "auc_by_pairs: 4 learner(s) submitted the reference solution" in index
+    assert "auc_by_pairs: 4 learner(s) handed in code matching the reference solution" in index
+    page = (tmp_path / "out" / f"reference-{EXERCISE}.html").read_text(encoding="utf-8")
+    assert page.count("<h2>auc_by_pairs: ref_") == 4 and "<mark>" in page
 
 
 HEADER = "def binary_scores(y_true, y_pred):\n"
