@@ -228,8 +228,9 @@ def test_code_most_of_the_class_shares_is_discounted(tmp_path):
 def test_short_answers_are_not_compared_unless_asked(tmp_path):
     """``choose_and_report`` in two lines is written alike by many; --min-tokens 0 compares it after all."""
     submissions = tmp_path / "submissions"
-    short = "def choose_and_report(val_accuracy, test_accuracy):\n    ranked = sorted(val_accuracy, key=val_accuracy.get)\n" \
-            "    return ranked[-1], test_accuracy[ranked[-1]]"
+    short = ("def choose_and_report(val_accuracy, test_accuracy):\n"
+             "    ranked = sorted(val_accuracy, key=val_accuracy.get)\n"
+             "    return ranked[-1], test_accuracy[ranked[-1]]")
     for learner in ("a", "b"):
         make_class.write(submissions, learner, make_class.notebook({"choose_and_report": [short]}))
     result = similarity.similarity(submissions, tmp_path / "out")[0]
@@ -241,8 +242,10 @@ def test_short_answers_are_not_compared_unless_asked(tmp_path):
 
 def test_helper_order_and_names_do_not_change_the_task_code():
     first = ["def scale(v):\n    return v * 2.0\n", "def shift(v):\n    return v - 1\n",
-             "def task(x):\n    # doubled, then moved\n    return shift(scale(x)) + other(x)\n", "def other(x):\n    return x"]
-    second = ["def t2(q):\n    return q-1", "def task(x):\n    return t2(t1(x))+other(x)", "def t1(q):\n    return q*2.0"]
+             "def task(x):\n    # doubled, then moved\n    return shift(scale(x)) + other(x)\n",
+             "def other(x):\n    return x"]
+    second = ["def t2(q):\n    return q-1", "def task(x):\n    return t2(t1(x))+other(x)",
+              "def t1(q):\n    return q*2.0"]
     code = [similarity.task_code(similarity.definitions(cells), "task", others={"other"}) for cells in (first, second)]
     assert [similarity.fingerprint(text).filtered_code for text in code] == [
         "defF(V):returnV(V(V))+V(V)defF(V):returnV-1defF(V):returnV*2.0"] * 2  # in order of use: shift, scale

@@ -126,7 +126,8 @@ def task_code(defined: dict, task: str, *, given: dict | None = None, others=())
     ``given`` holds the exercise notebook's definitions: one the learner left unchanged is not theirs (an
     untouched task stub gives None). ``others`` are the exercise's other tasks, compared on their own.
 
-    >>> defined = definitions(["def b(x):\\n    return x", "def a(x):\\n    return x", "def t(x):\\n    return b(a(x))"])
+    >>> defined = definitions(["def b(x):\\n    return x", "def a(x):\\n    return x",
+    ...                        "def t(x):\\n    return b(a(x))"])
     >>> print(task_code(defined, "t"))
     def t(x):
         return b(a(x))
@@ -316,78 +317,30 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
     ``solutions/``); the exercise notebook is the given code, the solution notebook the reference.
     """
     started = time.monotonic()
-    tasks = list(checks.get_exercise(exercise).tasks)
     exercises_dir = Path(exercises_dir) if exercises_dir is not None else ROOT / "exercises"
     solutions_dir = Path(solutions_dir) if solutions_dir is not None else ROOT / "solutions"
-    notes = []
+    tasks = list(checks.get_exercise(exercise).tasks)
+    result = ExerciseResult(exercise, tasks, [], {}, {}, {task: {} for task in tasks}, {})
     given = _notebook_definitions(exercises_dir / f"{exercise}.ipynb")
-    if not given:
-        notes.append(f"{exercise}: no exercise notebook in {exercises_dir}: given code is not discounted")
-    reference = _notebook_definitions(solutions_dir / f"{exercise}.ipynb")
-    if not reference:
-        notes.append(f"{exercise}: no solution notebook in {solutions_dir}: nobody is compared with the reference")
     boilerplate = set()
     if given:  # every k-gram of the given code, as copydetect does for boilerplate files
         boilerplate = fingerprint("\n".join(read_code_cells(exercises_dir / f"{exercise}.ipynb")), window=1).hashes
-
-    code, not_compared = {}, {}
+    else:
+        result.notes.append(f"{exercise}: no exercise notebook in {exercises_dir}: given code is not discounted")
+    reference = _notebook_definitions(solutions_dir / f"{exercise}.ipynb")
+    if not reference:
+        result.notes.append(f"{exercise}: no solution notebook in {solutions_dir}: nobody is compared with the "
+                            f"reference")
     defined = {}
     for learner, path in sorted(notebooks.items()):
         try:
             defined[learner] = definitions(read_code_cells(path))
         except Unreadable as error:
-            notes.append(f"{learner}/{exercise}: not compared: {error}")
-    learners = sorted(defined)
-    result = ExerciseResult(exercise, tasks, learners, code, {}, {task: {} for task in tasks}, not_compared, notes)
-
+            result.notes.append(f"{learner}/{exercise}: not compared: {error}")
+    result.learners = sorted(defined)
     for task in tasks:
-        others = set(tasks) - {task}
-        reference_code = task_code(reference, task, given=given, others=others) if reference else None
-        code["reference", task] = reference_code
-        reference_print = reference_all = None
-        if reference_code:
-            reference_print = fingerprint(reference_code)
-            discount(reference_print, boilerplate)
-            reference_all = fingerprint(reference_code, window=1).hashes - boilerplate
-        prints, initial = {}, {}
-        for learner in learners:
-            text = code[learner, task] = task_code(defined[learner], task, given=given, others=others)
-            if text is None:
-                not_compared[learner, task] = "no answer of their own"
-            elif own_tokens(text) < min_tokens:
-                not_compared[learner, task] = f"under {min_tokens} tokens of their own"
-            else:
-                prints[learner] = fingerprint(text)
-                initial[learner] = prints[learner].token_coverage
-                discount(prints[learner], boilerplate)
-        if reference_print is not None and reference_print.token_coverage >= MIN_COVERAGE:
-            for learner, print_ in prints.items():
-                if print_.token_coverage:
-                    match = _task_match(task, print_, reference_print)
-                    if match.score >= threshold:
-                        result.reference[task][learner] = match
-                        result.reference_slices[learner, task] = _compare(print_, reference_print)[4]
-        # what everyone shares: the reference solution, then fingerprints common in the class
-        for print_ in prints.values():
-            discount(print_, reference_all or ())
-        counts = Counter(value for print_ in prints.values() for value in print_.hashes)
-        limit = max(COMMON_COUNT, math.ceil(COMMON_SHARE * len(prints)))
-        common = {value for value, count in counts.items() if count > limit}
-        index = defaultdict(list)
-        for learner, print_ in list(prints.items()):
-            discount(print_, common)
-            left = print_.token_coverage
-            if not left or (left < initial[learner] and left < MIN_COVERAGE):  # mostly what others wrote too
-                not_compared[learner, task] = "little left once shared code is discounted"
-                del prints[learner]
-                continue
-            for value in print_.hashes:
-                index[value].append(learner)
-        candidates = {(a, b) for holders in index.values() for i, a in enumerate(holders) for b in holders[i + 1:]}
-        for a, b in sorted(candidates):
-            pair = result.pairs.setdefault((a, b), PairResult(exercise, a, b))
-            pair.tasks[task] = _task_match(task, prints[a], prints[b])
-        result.prints.update({(learner, task): print_ for learner, print_ in prints.items()})
+        _compare_task(result, task, defined, given, reference, boilerplate, threshold=threshold,
+                      min_tokens=min_tokens)
     # a pair's score counts every task both answered at length, the ones without a shared passage too
     for pair in result.pairs.values():
         for task in tasks:
@@ -398,6 +351,58 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
                 pair.tasks[task] = TaskMatch(task, 0.0, 0.0, 0.0, 0, int(coverage))
     result.seconds = time.monotonic() - started
     return result
+
+
+def _compare_task(result, task, defined, given, reference, boilerplate, *, threshold, min_tokens) -> None:
+    """One task of :func:`compare_exercise`: fingerprints, the reference, discounting, the index, the pairs."""
+    others = set(result.tasks) - {task}
+    reference_code = result.code["reference", task] = \
+        task_code(reference, task, given=given, others=others) if reference else None
+    reference_print, reference_all = None, set()
+    if reference_code:
+        reference_print = fingerprint(reference_code)
+        discount(reference_print, boilerplate)
+        reference_all = fingerprint(reference_code, window=1).hashes - boilerplate
+    prints, initial = {}, {}
+    for learner in result.learners:
+        text = result.code[learner, task] = task_code(defined[learner], task, given=given, others=others)
+        if text is None:
+            result.not_compared[learner, task] = "no answer of their own"
+        elif own_tokens(text) < min_tokens:
+            result.not_compared[learner, task] = f"under {min_tokens} tokens of their own"
+        else:
+            prints[learner] = fingerprint(text)
+            initial[learner] = prints[learner].token_coverage
+            discount(prints[learner], boilerplate)
+    if reference_print is not None and reference_print.token_coverage >= MIN_COVERAGE:
+        for learner, print_ in prints.items():
+            if print_.token_coverage:
+                match = _task_match(task, print_, reference_print)
+                if match.score >= threshold:
+                    result.reference[task][learner] = match
+                    result.reference_slices[learner, task] = _compare(print_, reference_print)[4]
+    # what everyone shares: the reference solution, then fingerprints common in the class (MOSS's -m)
+    for print_ in prints.values():
+        discount(print_, reference_all)
+    counts = Counter(value for print_ in prints.values() for value in print_.hashes)
+    limit = max(COMMON_COUNT, math.ceil(COMMON_SHARE * len(prints)))
+    common = {value for value, count in counts.items() if count > limit}
+    index = defaultdict(list)  # fingerprint -> the learners whose answer has it
+    for learner, print_ in list(prints.items()):
+        discount(print_, common)
+        left = print_.token_coverage
+        if not left or (left < initial[learner] and left < MIN_COVERAGE):  # mostly what others wrote too
+            result.not_compared[learner, task] = "little left once shared code is discounted"
+            del prints[learner]
+            continue
+        for value in print_.hashes:
+            index[value].append(learner)
+    # only pairs that share a fingerprint are compared; a posting list is at most `limit` long
+    candidates = {(a, b) for holders in index.values() for i, a in enumerate(holders) for b in holders[i + 1:]}
+    for a, b in sorted(candidates):
+        pair = result.pairs.setdefault((a, b), PairResult(result.exercise, a, b))
+        pair.tasks[task] = _task_match(task, prints[a], prints[b])
+    result.prints.update({(learner, task): print_ for learner, print_ in prints.items()})
 
 
 def _task_match(task, first, second) -> TaskMatch:
@@ -557,7 +562,8 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
             stale.unlink()
         for task, matches in result.reference.items():
             if matches:
-                names = ", ".join(f"{escape(learner)} ({match.score:.2f})" for learner, match in sorted(matches.items()))
+                names = ", ".join(f"{escape(learner)} ({match.score:.2f})"
+                                  for learner, match in sorted(matches.items()))
                 body.append(f"<li>{escape(task)}: {len(matches)} learner(s) handed in code matching the reference "
                             f"solution: {names} (<a href=\"{escape(page)}\">side by side</a>)</li>")
         if any(result.reference.values()):

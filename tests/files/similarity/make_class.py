@@ -97,7 +97,8 @@ class Builder:
 
     def preamble(self, first, second):
         """Optional conversion, then optional validation, of the two array arguments: two choices."""
-        self.line(self.choose("", "", "", f"{{{first}}} = np.asarray({{{first}}})\n{{{second}}} = np.asarray({{{second}}})",
+        self.line(self.choose("", "", "",
+                              f"{{{first}}} = np.asarray({{{first}}})\n{{{second}}} = np.asarray({{{second}}})",
                               f"{{{first}}}, {{{second}}} = np.ravel({{{first}}}), np.ravel({{{second}}})",
                               f"{{{first}}} = np.array({{{first}}}, dtype=int)",
                               f"{{{first}}}, {{{second}}} = map(np.asarray, ({{{first}}}, {{{second}}}))"))
@@ -216,17 +217,19 @@ def balanced_accuracy(b: Builder):
             b.line(b.choose("{recalls} = {hits} / np.bincount({index})",
                             "{seen} = np.bincount({index})\n{recalls} = {hits} / {seen}"))
         else:
-            b.line(b.choose("{k} = max({y_true}.max(), {y_pred}.max()) + 1", "{k} = int(np.max([{y_true}, {y_pred}])) + 1"))
+            b.line(b.choose("{k} = max({y_true}.max(), {y_pred}.max()) + 1",
+                            "{k} = int(np.max([{y_true}, {y_pred}])) + 1"))
             b.line(b.choose("{table} = np.zeros(({k}, {k}))", "{table} = np.zeros({k} * {k}).reshape({k}, {k})"))
             b.line(b.choose("np.add.at({table}, ({y_true}, {y_pred}), 1)",
                             "for {t}, {p} in zip({y_true}, {y_pred}):\n    {table}[{t}, {p}] += 1"))
             b.line(b.choose("{seen} = {table}.sum(axis=1)", "{seen} = np.sum({table}, 1)"))
             b.line(b.choose("{recalls} = np.diag({table})[{seen} > 0] / {seen}[{seen} > 0]",
                             "{present} = {seen} != 0\n{recalls} = {table}.diagonal()[{present}] / {seen}[{present}]"))
-    one = "" if style in ("helper", "dict", "bincount", "matrix") else b.choose("np.mean({y_pred}[{y_true} == {c}] == {c})",
-                   "np.sum(({y_true} == {c}) & ({y_pred} == {c})) / np.sum({y_true} == {c})",
-                   "({y_pred}[{y_true} == {c}] == {c}).mean()",
-                   "np.count_nonzero({y_pred}[{y_true} == {c}] == {c}) / np.count_nonzero({y_true} == {c})")
+    one = "" if style in ("helper", "dict", "bincount", "matrix") else b.choose(
+        "np.mean({y_pred}[{y_true} == {c}] == {c})",
+        "np.sum(({y_true} == {c}) & ({y_pred} == {c})) / np.sum({y_true} == {c})",
+        "({y_pred}[{y_true} == {c}] == {c}).mean()",
+        "np.count_nonzero({y_pred}[{y_true} == {c}] == {c}) / np.count_nonzero({y_true} == {c})")
     if style == "comprehension":
         b.line("{recalls} = [" + one + " for {c} in {classes}]")
     elif style == "loop":
@@ -260,8 +263,9 @@ def balanced_accuracy(b: Builder):
 def confusion_counts(b: Builder):
     b.preamble("y_true", "y_pred")
     style = b.choose("zip", "index", "bincount", "cells", "comprehension", "helper", "addat", "histogram", "counter")
-    zeros = "" if style in ("bincount", "comprehension", "helper", "histogram", "counter") else b.choose("np.zeros(({num_classes}, {num_classes}), dtype=int)", "np.zeros([{num_classes}] * 2, int)",
-                     "np.zeros(({num_classes}, {num_classes}), dtype=np.int64)")
+    zeros = "" if style in ("bincount", "comprehension", "helper", "histogram", "counter") else b.choose(
+        "np.zeros(({num_classes}, {num_classes}), dtype=int)", "np.zeros([{num_classes}] * 2, int)",
+        "np.zeros(({num_classes}, {num_classes}), dtype=np.int64)")
     if style == "zip":
         b.line("{matrix} = " + zeros)
         b.line("for {t}, {p} in zip({y_true}, {y_pred}):")
@@ -289,9 +293,11 @@ def confusion_counts(b: Builder):
     elif style == "addat":
         b.line("{matrix} = " + zeros)
         b.line(b.choose("np.add.at({matrix}, ({y_true}, {y_pred}), 1)",
-                        "np.add.at({matrix}, (np.asarray({y_true}), np.asarray({y_pred})), np.ones(len({y_true}), int))"))
+                        "np.add.at({matrix}, (np.asarray({y_true}), np.asarray({y_pred})), "
+                        "np.ones(len({y_true}), int))"))
     elif style == "histogram":
-        b.line(b.choose("{edges} = np.arange({num_classes} + 1) - 0.5", "{edges} = np.linspace(-0.5, {num_classes} - 0.5, "
+        b.line(b.choose("{edges} = np.arange({num_classes} + 1) - 0.5",
+                        "{edges} = np.linspace(-0.5, {num_classes} - 0.5, "
                         "{num_classes} + 1)"))
         b.line(b.choose("{matrix}, _, _ = np.histogram2d({y_true}, {y_pred}, bins=[{edges}, {edges}])",
                         "{matrix} = np.histogram2d({y_true}, {y_pred}, bins=({edges}, {edges}))[0]"))
