@@ -1,0 +1,147 @@
+"""Training many small Keras models quickly: the performance plumbing the lessons keep out of sight.
+
+For networks as small as the course's, most of a ``fit`` call goes into TensorFlow *tracing* the training
+step into a graph, not into the arithmetic, and every new model pays that again. Lessons 09 and 13 train the
+same architecture from many seeds; :func:`fit_seeds` traces once and gives each seed the very training it
+would get on its own. :func:`skip_graph_optimizer` switches off TensorFlow's graph optimizer, which costs
+more than it saves for networks this small.
+
+The lessons show plain Keras (``build(seed)``, ``compile``, ``fit``); these functions only make the same
+thing faster, and the docstrings say exactly how.
+"""
+
+from __future__ import annotations
+
+__all__ = ["fit_seeds", "skip_graph_optimizer"]
+
+
+def skip_graph_optimizer() -> None:
+    """Switch off TensorFlow's graph optimizer (Grappler) for the rest of the session.
+
+    Grappler rewrites each traced graph before it runs. For the course's small networks, which are traced
+    many times and run briefly, that rewriting costs more than it saves (lesson 09 runs noticeably faster
+    without it). Leave it on for real-sized networks. Lesson 09 calls this in its Setup cell.
+
+    Examples
+    --------
+    >>> from course_lib.training import skip_graph_optimizer
+    >>> skip_graph_optimizer()  # doctest: +SKIP
+    """
+    from .env import import_keras
+
+    _, tf = import_keras()
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+
+
+def _check_arguments(seeds, steps_per_execution):
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty: expected at least one seed, e.g. seeds=[0, 1, 2]")
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seeds must be whole numbers, got {seed!r} of type {type(seed).__name__}")
+    if steps_per_execution is not None and (isinstance(steps_per_execution, bool)
+                                            or not isinstance(steps_per_execution, int) or steps_per_execution < 1):
+        raise ValueError(f"steps_per_execution must be a whole number >= 1 or None, got {steps_per_execution!r}")
+    return seeds
+
+
+def fit_seeds(build, seeds, x, y, *, trainer=None, steps_per_execution=None, **fit_kwargs):
+    """Train ``build(seed)`` for every seed, exactly as separate ``fit`` calls would, tracing only once.
+
+    The plain way is ``model = build(seed); history = model.fit(x, y, **fit_kwargs)`` for each seed, and
+    TensorFlow traces the training step again for every new model. Here the first seed's model becomes the
+    *trainer*: for every seed, the freshly built model's variables (its starting weights and the state of
+    its dropout layers' random streams) are copied into the trainer, the trainer's optimizer is reset (step
+    counter and running averages back to zero, its learning rate kept), the trainer is fitted, and its
+    trained variables are copied back into that seed's model. Because ``build(seed)`` is called right before
+    each fit, the data are shuffled in the same order as well: each model ends with the weights a separate
+    ``fit`` gives it (bit for bit on the CPU), in a fraction of the time.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(seed)`` returns a Keras model; every seed must give the same architecture. Without
+        ``trainer``, the first seed's model is compiled with its optimizer and loss and does the training
+        for all (so ``build`` must compile it). It should call ``keras.utils.set_random_seed(seed)`` itself
+        (the lessons' builders do); if it does not, the seed is set before calling it.
+    seeds : iterable of int
+        One model per seed, in this order.
+    x, y : array-like
+        Training data, passed to ``fit``.
+    trainer : keras.Model, optional
+        A compiled model of the same architecture that has already been trained once (so its training step
+        is traced already), e.g. the one-seed run a lesson made before: it does the training, and its own
+        variables are put back afterwards (its optimizer's state is not).
+    steps_per_execution : int, optional
+        Run this many batches per graph call (``compile``'s option of that name), set on the trainer only:
+        less Python overhead per batch for small networks. Not with ``trainer``, whose step is traced already.
+    **fit_kwargs
+        Passed to every ``fit`` call (``epochs``, ``batch_size``, ``validation_data``, ``callbacks``...).
+        ``verbose`` defaults to 0.
+
+    Returns
+    -------
+    models : list of keras.Model
+        The trained models, one per seed, each a separate object.
+    histories : list of dict
+        Each model's ``History.history``, as ``fit`` returns it.
+
+    Raises
+    ------
+    ValueError
+        If ``seeds`` is empty, ``steps_per_execution`` is not a whole number >= 1, or a seed's model does not
+        have the same variables as the first one.
+    TypeError
+        If a seed is not a whole number.
+
+    Examples
+    --------
+    Lesson 13 trains its ensemble's members this way (not run here: it needs TensorFlow)::
+
+        members, histories = fit_seeds(build_member, [0, 1, 2], X_train, y_train, epochs=15, batch_size=64)
+        len(members)  # 3 trained models, as three separate fits would give
+    """
+    seeds = _check_arguments(seeds, steps_per_execution)
+    if trainer is not None and steps_per_execution is not None:
+        raise ValueError("steps_per_execution cannot be changed on a given trainer: its training step is traced "
+                         "already; pass one or the other")
+    from .env import import_keras
+
+    keras, _ = import_keras()
+    fit_kwargs.setdefault("verbose", 0)
+
+    def fresh(seed):
+        keras.utils.set_random_seed(seed)  # the builder normally does this again itself
+        return build(seed)
+
+    kept = None if trainer is None else [variable.numpy() for variable in trainer.variables]
+    models, histories = [], []
+    for seed in seeds:
+        model = fresh(seed)
+        if trainer is None:
+            trainer = fresh(seeds[0])  # a model of its own: `model` must keep its own variables
+            if steps_per_execution is not None:
+                trainer.steps_per_execution = steps_per_execution
+        if not trainer.optimizer.built:  # its variables come with the first fit; made now, so they can be reset
+            trainer.optimizer.build(trainer.trainable_variables)
+        if len(model.variables) != len(trainer.variables) or any(
+                tuple(a.shape) != tuple(b.shape) for a, b in zip(model.variables, trainer.variables)):
+            raise ValueError(f"build({seed}) gave a model whose variables differ from build({seeds[0]})'s: "
+                             "fit_seeds needs the same architecture for every seed")
+        # Starting weights, batch-normalization statistics and the dropout layers' seed-generator states.
+        for target, source in zip(trainer.variables, model.variables):
+            target.assign(source)
+        learning_rate = getattr(trainer.optimizer, "_learning_rate", None)
+        for variable in trainer.optimizer.variables:  # a fresh optimizer: step 0, no running averages
+            if variable is not learning_rate:
+                variable.assign(keras.ops.zeros_like(variable))
+        history = trainer.fit(x, y, **fit_kwargs)
+        for target, source in zip(model.variables, trainer.variables):
+            target.assign(source)
+        models.append(model)
+        histories.append(history.history)
+    if kept is not None:  # the given trainer gets its own weights back
+        for variable, value in zip(trainer.variables, kept):
+            variable.assign(value)
+    return models, histories
