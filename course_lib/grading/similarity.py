@@ -576,11 +576,12 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
     rows = "".join(f"<tr><td>{rank}</td><td>{escape(pair.exercise)}</td><td>{escape(pair.learner_a)}</td>"
                    f"<td>{escape(pair.learner_b)}</td><td>{pair.score:.2f}</td><td>"
                    f"{escape(', '.join(f'{m.task} {m.score:.2f}' for m in pair.matched(threshold)))}</td>"
+                   f"<td>{len(pair.tasks)}</td>"
                    f"<td><a href=\"pairs/pair-{rank:04d}.html\">side by side</a></td></tr>"
                    for rank, pair in enumerate(flagged, start=1))
     body.append(f"<h2>Pairs scoring {threshold:.2f} or more ({len(flagged)})</h2>"
                 f"<table><tr><th>rank</th><th>exercise</th><th>learner</th><th>learner</th><th>score</th>"
-                f"<th>tasks that matched</th><th></th></tr>{rows}</table>")
+                f"<th>tasks that matched</th><th>tasks compared</th><th></th></tr>{rows}</table>")
     (output / "index.html").write_text(_page("Similar code in the class", "\n".join(body)), encoding="utf-8")
     return flagged
 
