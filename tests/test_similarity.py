@@ -251,6 +251,15 @@ def test_helper_order_and_names_do_not_change_the_task_code():
         "defF(V):returnV(V(V))+V(V)defF(V):returnV-1defF(V):returnV*2.0"] * 2  # in order of use: shift, scale
 
 
+def test_at_equal_scores_the_pair_sharing_more_code_ranks_first():
+    def pair(name, tasks):
+        return similarity.PairResult(EXERCISE, "a", name, {task: similarity.TaskMatch(task, 1.0, 1.0, 1.0, 200, 200)
+                                                           for task in tasks})
+
+    one, four = pair("b", ["confusion_counts"]), pair("z", make_class.TASKS)
+    assert sorted([one, four], key=similarity.rank_key) == [four, one]
+
+
 def test_magics_and_broken_cells_are_skipped():
     found = similarity.definitions(["%matplotlib inline\ndef f(x):\n    return x", "def g(:\n  broken", "!ls\nx = 1"])
     assert list(found) == ["f"]

@@ -58,8 +58,8 @@ from .. import checks
 from .submissions import GradingError, Unreadable, find_submissions, read_code_cells
 
 __all__ = ["NOISE", "WINDOW", "ExerciseResult", "PairResult", "TaskMatch", "compare_exercise", "definitions",
-           "discount", "fingerprint", "groups", "highlight", "kgram_hashes", "main", "own_tokens", "similarity",
-           "task_code", "write_report"]
+           "discount", "fingerprint", "groups", "highlight", "kgram_hashes", "main", "own_tokens", "rank_key",
+           "similarity", "task_code", "write_report"]
 
 NOISE = 20  # k: characters of *filtered* code (``V=V.V((V==1)&(V==1))`` is 20): about one statement
 WINDOW = 4  # winnowing window: any shared run of NOISE + WINDOW - 1 = 23 filtered characters is found
@@ -282,6 +282,11 @@ class PairResult:
         coverage = sum(match.coverage for match in self.tasks.values())
         return sum(match.overlap for match in self.tasks.values()) / coverage if coverage else 0.0
 
+    @property
+    def overlap(self) -> int:
+        """Filtered characters in shared passages, all tasks and both sides together: the amount of evidence."""
+        return sum(match.overlap for match in self.tasks.values())
+
     def matched(self, threshold: float) -> list[TaskMatch]:
         """The tasks scoring ``threshold`` or more, highest first."""
         return sorted((match for match in self.tasks.values() if match.score >= threshold),
@@ -411,6 +416,14 @@ def _task_match(task, first, second) -> TaskMatch:
                      int(first.token_coverage + second.token_coverage))
 
 
+def rank_key(pair: PairResult):
+    """The order of the report: score (as shown, two decimals), then the pair sharing more code first.
+
+    Two answers to one short task can be alike by chance; four answers alike are stronger evidence.
+    """
+    return -round(pair.score, 2), -pair.overlap, pair.exercise, pair.learner_a, pair.learner_b
+
+
 def groups(result: ExerciseResult, threshold: float) -> list[list[str]]:
     """Every three or more learners linked by flagged pairs (score ``threshold`` or more): one line each."""
     links = defaultdict(set)
@@ -523,7 +536,8 @@ def _spreadsheet_safe(text: str) -> str:
 def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairResult]:
     """Write ``similarity.csv``, ``reference.csv``, ``index.html`` and ``pairs/pair-NNNN.html``; the flagged pairs.
 
-    Pairs scoring ``threshold`` or more are flagged, highest first, with the tasks that scored as much.
+    Pairs scoring ``threshold`` or more are flagged, highest first (at equal scores, the pair that shares more
+    code), with the tasks that scored as much.
     """
     output = Path(output)
     (output / "pairs").mkdir(parents=True, exist_ok=True)
@@ -535,7 +549,7 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
             if pair.score >= threshold:
                 by_result[id(pair)] = result
     flagged = sorted((pair for result in results for pair in result.pairs.values() if id(pair) in by_result),
-                     key=lambda pair: (-pair.score, pair.exercise, pair.learner_a, pair.learner_b))
+                     key=rank_key)
     with open(output / "similarity.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["rank", "exercise", "learner_a", "learner_b", "score", "matched_tasks", "tasks_compared",
