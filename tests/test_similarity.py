@@ -260,9 +260,11 @@ def test_at_equal_scores_the_pair_sharing_more_code_ranks_first():
     assert sorted([one, four], key=similarity.rank_key) == [four, one]
 
 
-def test_magics_and_broken_cells_are_skipped():
-    found = similarity.definitions(["%matplotlib inline\ndef f(x):\n    return x", "def g(:\n  broken", "!ls\nx = 1"])
-    assert list(found) == ["f"]
+def test_magics_and_broken_cells_are_skipped_and_lambdas_count():
+    found = similarity.definitions(["%matplotlib inline\ndef f(x):\n    return x", "def g(:\n  broken", "!ls\nx = 1",
+                                    "relu = lambda z: f(z) * (z > 0)"])
+    assert list(found) == ["f", "relu"]
+    assert similarity.task_code(found, "relu") == "relu = lambda z: f(z) * (z > 0)\n\ndef f(x):\n    return x"
 
 
 def test_hostile_code_and_names_are_escaped(tmp_path):
@@ -293,5 +295,10 @@ def test_command_line(tmp_path, capsys):
     assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / "similarity.csv").is_file()
     assert similarity.main([str(submissions), "--output", str(tmp_path / "out"), "--threshold", "2"]) == 2
     assert "threshold must be in (0, 1], got 2.0" in capsys.readouterr().err
+    (submissions / "notes.txt").write_text("not a learner")
+    (submissions / "learner_000" / "softmax.ipynb").write_text("{}")
+    assert similarity.main([str(submissions), "--output", str(tmp_path / "out")]) == 0
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "notes.txt: not a learner folder" in index and "softmax.ipynb: not the name of an exercise" in index
     assert similarity.main([str(tmp_path / "nowhere"), "--output", str(tmp_path / "out")]) == 2
     assert similarity.main([str(submissions), "--output", str(tmp_path / "out"), "--exercise", "99_x"]) == 2

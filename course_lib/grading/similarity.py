@@ -70,6 +70,7 @@ THRESHOLD = 0.5  # a pair is flagged, and a task named as matching (or matching 
 MIN_COVERAGE = 2 * NOISE  # filtered characters left once shared code is discounted, below which: not compared
 
 ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = None  # the reference solution's key where learners' names are keys: no folder is called None
 
 
 # ---------------------------------------------------------------------------------------------- task code
@@ -108,15 +109,19 @@ def definitions(cells) -> dict[str, Definition]:
             continue
         lines = source.split("\n")
         for node in tree.body:
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = node.name
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Lambda):  # softmax = lambda z: ... answers a task too
+                name = node.targets[0].id
+            else:
                 continue
-            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
-            names = sorted((name.lineno, name.col_offset, name.id) for name in ast.walk(node)
-                           if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load))
-            uses = tuple(dict.fromkeys(name for _, _, name in names))
-            found.pop(node.name, None)  # keep the order of the last definition
-            found[node.name] = Definition(node.name, "\n".join(lines[first - 1:node.end_lineno]),
-                                          ast.dump(node), uses)
+            first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", ())])
+            names = sorted((used.lineno, used.col_offset, used.id) for used in ast.walk(node)
+                           if isinstance(used, ast.Name) and isinstance(used.ctx, ast.Load))
+            uses = tuple(dict.fromkeys(used for _, _, used in names))
+            found.pop(name, None)  # keep the order of the last definition
+            found[name] = Definition(name, "\n".join(lines[first - 1:node.end_lineno]), ast.dump(node), uses)
     return found
 
 
@@ -300,7 +305,7 @@ class ExerciseResult:
     exercise: str
     tasks: list
     learners: list
-    code: dict  # (learner, task) -> the task code compared (None: not answered); learner "reference" too
+    code: dict  # (learner, task) -> the task code compared (None: not answered); (REFERENCE, task) too
     pairs: dict  # (a, b) -> PairResult, for every pair that shares a fingerprint
     reference: dict  # task -> {learner: TaskMatch} against the reference solution
     not_compared: dict  # (learner, task) -> why
@@ -361,7 +366,7 @@ def compare_exercise(exercise: str, notebooks: dict, *, exercises_dir=None, solu
 def _compare_task(result, task, defined, given, reference, boilerplate, *, threshold, min_tokens) -> None:
     """One task of :func:`compare_exercise`: fingerprints, the reference, discounting, the index, the pairs."""
     others = set(result.tasks) - {task}
-    reference_code = result.code["reference", task] = \
+    reference_code = result.code[REFERENCE, task] = \
         task_code(reference, task, given=given, others=others) if reference else None
     reference_print, reference_all = None, set()
     if reference_code:
@@ -523,7 +528,7 @@ def _reference_page(result: ExerciseResult) -> str:
             theirs, ours = result.reference_slices[learner, task]
             body.append(f"<h2>{escape(task)}: {escape(learner)}, score {match.score:.2f}</h2><div class=\"side\">"
                         f"<div><h3>{escape(learner)}</h3><pre>{highlight(result.code[learner, task], theirs)}</pre>"
-                        f"</div><div><h3>reference solution</h3><pre>{highlight(result.code['reference', task], ours)}"
+                        f"</div><div><h3>reference solution</h3><pre>{highlight(result.code[REFERENCE, task], ours)}"
                         f"</pre></div></div>")
     return _page(f"Answers matching the reference: {result.exercise}", "\n".join(body))
 
@@ -533,11 +538,11 @@ def _spreadsheet_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairResult]:
+def write_report(results, output, *, threshold: float = THRESHOLD, skipped=()) -> list[PairResult]:
     """Write ``similarity.csv``, ``reference.csv``, ``index.html`` and ``pairs/pair-NNNN.html``; the flagged pairs.
 
     Pairs scoring ``threshold`` or more are flagged, highest first (at equal scores, the pair that shares more
-    code), with the tasks that scored as much.
+    code), with the tasks that scored as much. ``skipped`` are notes on files that were not submissions.
     """
     output = Path(output)
     (output / "pairs").mkdir(parents=True, exist_ok=True)
@@ -596,6 +601,9 @@ def write_report(results, output, *, threshold: float = THRESHOLD) -> list[PairR
     body.append(f"<h2>Pairs scoring {threshold:.2f} or more ({len(flagged)})</h2>"
                 f"<table><tr><th>rank</th><th>exercise</th><th>learner</th><th>learner</th><th>score</th>"
                 f"<th>tasks that matched</th><th>tasks compared</th><th></th></tr>{rows}</table>")
+    if skipped:
+        body.append("<h2>Files that are not submissions</h2><ul>" + "".join(
+            f"<li class=\"note\">{escape(note)}</li>" for note in skipped) + "</ul>")
     (output / "index.html").write_text(_page("Similar code in the class", "\n".join(body)), encoding="utf-8")
     return flagged
 
@@ -607,7 +615,7 @@ def similarity(submissions, output, *, exercise=None, threshold: float = THRESHO
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
     if min_tokens < 0:
         raise ValueError(f"min_tokens must be 0 or more, got {min_tokens!r}")
-    found, _ = find_submissions(submissions, exercise)
+    found, skipped = find_submissions(submissions, exercise)
     if not found:
         raise GradingError(f"no submissions in {submissions}: expected <learner>/<exercise>.ipynb files")
     by_exercise = defaultdict(dict)
@@ -616,7 +624,7 @@ def similarity(submissions, output, *, exercise=None, threshold: float = THRESHO
     results = [compare_exercise(name, notebooks, exercises_dir=exercises_dir, solutions_dir=solutions_dir,
                                 threshold=threshold, min_tokens=min_tokens)
                for name, notebooks in sorted(by_exercise.items())]
-    write_report(results, output, threshold=threshold)
+    write_report(results, output, threshold=threshold, skipped=skipped)
     return results
 
 
