@@ -1,4 +1,5 @@
-"""Graded tasks of ``exercises/16_text_and_attention.ipynb``: attention, masks, positions, Q-learning, ε-greedy.
+"""Graded tasks of ``exercises/16_text_and_attention.ipynb``: attention, masks, positions, Q-learning, ε-greedy,
+and a Transformer classifier in Keras, read as a graph.
 
 Each judge's docstring states, clause by clause, what a correct answer must satisfy; the inputs hold a case for
 every clause (non-square query and key counts, a key length that differs from the value length, scores large
@@ -8,7 +9,7 @@ of them fails on every seed.
 
 import numpy as np
 
-from .. import (Array, Cases, CasesUntilError, Exercise, Fail, Flag, Integer, ListOf, Record, Text,
+from .. import (ANY, Array, Cases, CasesUntilError, Exercise, Fail, Flag, Integer, ListOf, Record, Text,
                 call_each_case, call_each_case_until_error, expect_array, expect_close)
 from ._common import reference_softmax, shape_text
 
@@ -527,3 +528,194 @@ def judge_epsilon_greedy(data, inputs):
             if np.all(np.abs(shares - shares_slip) <= TOLERANCE) and np.any(np.abs(shares_slip - want) > TOLERANCE):
                 raise Fail(f"{shown}: {hint}")
         raise Fail(f"{shown}: with probability epsilon any action, else the best one (ties at random).")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Task 6: a Transformer classifier, read as a graph
+
+
+def _transformer_inputs(rng):
+    num_heads = int(rng.choice([2, 4]))
+    dim = num_heads * int(rng.choice([3, 5, 6]))                       # key_dim = dim / num_heads: 3, 5 or 6
+    return {"vocab_size": int(rng.integers(40, 90)), "length": int(rng.integers(9, 15)), "dim": dim,
+            "num_heads": num_heads, "hidden": int(rng.choice([28, 36, 44]))}
+
+
+def _keras_history(node):
+    """The names of the layers whose outputs a serialized call node reads, in order."""
+    names = []
+    if type(node) is dict:
+        if node.get("class_name") == "__keras_tensor__":
+            history = (node.get("config") or {}).get("keras_history")
+            if isinstance(history, (list, tuple)) and history:
+                names.append(str(history[0]))
+            return names
+        for value in node.values():
+            names += _keras_history(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            names += _keras_history(value)
+    return names
+
+
+def _collect_transformer(answer, inputs):
+    """The model as a graph of plain records (class, name, the layers it reads, its settings), read from
+    ``model.get_config()``, and whether swapping two words changes its output (positions are in it)."""
+    import keras
+
+    model = answer(**inputs)
+    # Not describe_model: it cannot read LayerNormalization's config (its axis is a Keras TrackedList).
+    if not isinstance(model, keras.Model):
+        raise Fail(f"expected a keras.Model, got a {type(model).__module__}.{type(model).__qualname__}"
+                   + (": did you forget to `return` the model?" if model is None else ""))
+    config = model.get_config()
+    nodes = []
+    for layer in config.get("layers") or []:
+        settings = layer.get("config") or {}
+
+        def whole(key):
+            value = settings.get(key)
+            return int(value) if type(value) is int else -1
+
+        nodes.append({"class": str(layer.get("class_name")), "name": str(layer.get("name")),
+                      "module": str(layer.get("module")), "inbound": _keras_history(layer.get("inbound_nodes")),
+                      "units": whole("units"), "input_dim": whole("input_dim"), "output_dim": whole("output_dim"),
+                      "num_heads": whole("num_heads"), "key_dim": whole("key_dim"),
+                      "activation": str(settings.get("activation") or ""),
+                      "mask_zero": settings.get("mask_zero") is True})
+    rng = np.random.default_rng(0)
+    ids = np.zeros((1, inputs["length"]), dtype="int32")
+    ids[0, :5] = rng.choice(np.arange(2, inputs["vocab_size"]), size=5, replace=False)
+    swapped = ids.copy()
+    swapped[0, [0, 3]] = ids[0, [3, 0]]
+    try:
+        outputs = [np.asarray(model(batch, training=False), dtype=float).ravel() for batch in (ids, swapped)]
+        order_sensitive, probe_error = bool(np.abs(outputs[0] - outputs[1]).max() > 1e-5), ""
+    except Exception as error:  # noqa: BLE001 - the judge names the cause after reading the graph
+        order_sensitive, probe_error = False, f"{type(error).__name__}: {error}"[:300]
+    return {"class": type(model).__name__, "output_shape": [None if n is None else int(n) for n in model.outputs[0].shape],
+            "nodes": nodes,
+            "order_sensitive": order_sensitive, "probe_error": probe_error}
+
+
+_NODE = Record({"class": Text(), "name": Text(), "module": Text(), "inbound": ListOf(Text()), "units": Integer(),
+                "input_dim": Integer(), "output_dim": Integer(), "num_heads": Integer(), "key_dim": Integer(),
+                "activation": Text(), "mask_zero": Flag()})
+_GRAPH = Record({"class": Text(), "output_shape": ListOf(ANY), "nodes": ListOf(_NODE), "order_sensitive": Flag(),
+                 "probe_error": Text()})
+
+
+def _one(nodes, kind, reads, what):
+    """The single node of class ``kind`` that reads exactly the layers ``reads`` (in any order), or Fail."""
+    found = [node for node in nodes if node["class"] == kind and sorted(node["inbound"]) == sorted(reads)]
+    if len(found) != 1:
+        raise Fail(what)
+    return found[0]
+
+
+@task("build_text_transformer", points=2, inputs=_transformer_inputs, collect=_collect_transformer,
+      answer=_GRAPH)
+def judge_build_text_transformer(data, inputs):
+    """A correct answer is an (untrained) functional ``keras.Model`` whose graph is, in this order:
+
+    - ``Input((length,), int)`` -> ``Embedding(vocab_size, dim, mask_zero=True)`` -> the given
+      ``PositionEmbedding(length, dim)`` (checked by behaviour: swapping two words changes the output);
+    - ``MultiHeadAttention(num_heads, key_dim=dim // num_heads)`` called on that tensor as query and value;
+    - a residual ``layers.Add`` of the attention's input and output, then ``LayerNormalization`` (post-norm);
+    - ``Dense(hidden, relu)`` -> ``Dense(dim)`` on the normalized tensor, a second residual ``Add`` of the
+      normalized tensor and that output, ``LayerNormalization``;
+    - ``GlobalAveragePooling1D`` -> ``Dense(1, sigmoid)``, the model's output ``(None, 1)``.
+
+    The additions must be ``layers.Add`` layers: ``x + y`` on Keras tensors is an operation that drops the
+    padding mask, so the pooling would average the padding too. All sizes differ from one another, so a
+    swapped argument shows.
+    """
+    vocab_size, length, dim = inputs["vocab_size"], inputs["length"], inputs["dim"]
+    num_heads, hidden = inputs["num_heads"], inputs["hidden"]
+    what = (f"build_text_transformer(vocab_size={vocab_size}, length={length}, dim={dim}, num_heads={num_heads}, "
+            f"hidden={hidden})")
+    nodes = data["nodes"]
+    if data["class"] == "Sequential":
+        raise Fail(f"{what} is a Sequential model: a stack cannot add a layer's input to its output. Build it "
+                   f"with the functional API: inputs = keras.Input(...), x = layer(x), ..., keras.Model(inputs, "
+                   f"outputs).")
+    embeddings = [node for node in nodes if node["class"] == "Embedding"]
+    if len(embeddings) != 1:
+        raise Fail(f"{what} has {len(embeddings)} Embedding layers; expected one, right after the input.")
+    embedding = embeddings[0]
+    if (embedding["input_dim"], embedding["output_dim"]) != (vocab_size, dim):
+        raise Fail(f"{what}: the Embedding is Embedding({embedding['input_dim']}, {embedding['output_dim']}); expected "
+                   f"Embedding({vocab_size}, {dim}): one row per word of the vocabulary (vocab_size), {dim} numbers "
+                   f"per row.")
+    if not embedding["mask_zero"]:
+        raise Fail(f"{what}: the Embedding lacks mask_zero=True. Id 0 is padding; without the mask, attention "
+                   f"looks at the padding positions and the average includes them.")
+    attentions = [node for node in nodes if node["class"] == "MultiHeadAttention"]
+    if len(attentions) != 1:
+        raise Fail(f"{what} has {len(attentions)} MultiHeadAttention layers; expected one.")
+    attention = attentions[0]
+    if attention["num_heads"] != num_heads or attention["key_dim"] != dim // num_heads:
+        hint = (f" key_dim is the size of EACH head: dim // num_heads = {dim // num_heads}."
+                if attention["num_heads"] == num_heads else "")
+        raise Fail(f"{what}: MultiHeadAttention(num_heads={attention['num_heads']}, key_dim={attention['key_dim']}); "
+                   f"expected num_heads={num_heads}, key_dim={dim // num_heads}.{hint}")
+    if len(attention["inbound"]) < 2 or attention["inbound"][0] != attention["inbound"][1]:
+        raise Fail(f"{what}: the attention reads {attention['inbound']}; self-attention takes the SAME tensor "
+                   f"as query and value: layers.MultiHeadAttention(...)(x, x).")
+    source = attention["inbound"][0]
+    if any(node["name"] == source and node["class"] == "LayerNormalization" for node in nodes):
+        raise Fail(f"{what} normalizes BEFORE the attention (the 'pre-norm' variant). The specification, like the "
+                   f"lesson and the original paper, normalizes after each addition: "
+                   f"LayerNormalization()(layers.Add()([x, attended])).")
+    for node in nodes:
+        if node["class"] == "Add" and "layers" not in node["module"]:
+            raise Fail(f"{what} adds with the + operator: on Keras tensors that is an operation that drops the "
+                       f"padding mask, so the layers after it (and the average) see the padding again. Use "
+                       f"layers.Add()([x, y]).")
+    residual_hint = (f"{what} has no residual connection around the attention: expected layers.Add()([x, "
+                     f"attended]), the attention's input plus its output, before the LayerNormalization.")
+    first_add = _one(nodes, "Add", [source, attention["name"]], residual_hint)
+    readers = [node for node in nodes if first_add["name"] in node["inbound"]]
+    first_norm = next((node for node in readers if node["class"] == "LayerNormalization"), None)
+    if first_norm is None:
+        pre = [node for node in nodes if node["class"] == "LayerNormalization" and node["inbound"] == [source]]
+        raise Fail(f"{what}: the first residual sum is not normalized" + (
+            " (a LayerNormalization is applied before the attention instead: that is the 'pre-norm' variant; the "
+            "specification normalizes after the addition, LayerNormalization()(Add()([x, attended])))." if pre
+            else ": LayerNormalization()(layers.Add()([x, attended]))."))
+    dense_hint = (f"{what}: after the first normalization, expected Dense({hidden}, activation='relu') then "
+                  f"Dense({dim}), applied to the normalized tensor.")
+    first_dense = _one(nodes, "Dense", [first_norm["name"]], dense_hint)
+    if first_dense["units"] != hidden or first_dense["activation"] != "relu":
+        raise Fail(f"{what}: the first dense layer is Dense({first_dense['units']}, activation="
+                   f"{first_dense['activation']!r}); expected Dense({hidden}, activation='relu').")
+    second_dense = _one(nodes, "Dense", [first_dense["name"]], dense_hint)
+    if second_dense["units"] != dim or second_dense["activation"] not in ("linear", ""):
+        raise Fail(f"{what}: the second dense layer is Dense({second_dense['units']}, activation="
+                   f"{second_dense['activation']!r}); expected Dense({dim}), no activation: its output is added back "
+                   f"to a ({length}, {dim}) tensor.")
+    second_add = _one(nodes, "Add", [first_norm["name"], second_dense["name"]],
+                      f"{what} has no residual connection around the dense network: expected layers.Add()([x, "
+                      f"mixed]), the normalized tensor plus the second dense layer's output.")
+    second_norm = _one(nodes, "LayerNormalization", [second_add["name"]],
+                       f"{what}: the second residual sum is not normalized: LayerNormalization()(layers.Add()([x, "
+                       f"mixed])).")
+    pooling = [node for node in nodes if second_norm["name"] in node["inbound"]]
+    if len(pooling) != 1 or pooling[0]["class"] != "GlobalAveragePooling1D":
+        raise Fail(f"{what}: after the block, expected GlobalAveragePooling1D (the average of the real words, "
+                   f"using the mask), got {[node['class'] for node in pooling]}.")
+    output = _one(nodes, "Dense", [pooling[0]["name"]], f"{what}: expected Dense(1, activation='sigmoid') after "
+                                                         f"the pooling.")
+    if output["units"] != 1 or output["activation"] != "sigmoid":
+        raise Fail(f"{what}: the output layer is Dense({output['units']}, activation={output['activation']!r}); "
+                   f"expected Dense(1, activation='sigmoid'), the probability of 'positive'.")
+    if list(data["output_shape"])[1:] != [1]:
+        raise Fail(f"{what}: the model's output has shape {data['output_shape']}; expected (None, 1): the output "
+                   f"layer must be the model's output.")
+    # Last, by behaviour: the graph is right, so only missing positions leave the output unchanged by a swap.
+    if data["probe_error"]:
+        raise Fail(f"{what} fails on a batch of token ids of shape (1, {length}): {data['probe_error']}")
+    if not data["order_sensitive"]:
+        raise Fail(f"{what} gives the same output when two words swap places: the positions are missing. Add "
+                   f"PositionEmbedding(length, dim) to the word vectors right after the Embedding; attention "
+                   f"alone cannot see word order.")

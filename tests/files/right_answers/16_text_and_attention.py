@@ -113,3 +113,36 @@ def epsilon_greedy(q_values, epsilon, rng):
         order = rng.permutation(len(q_values))
         return int(order[np.argmax(q_values[order])])
     return int(rng.integers(0, len(q_values)))
+
+
+import keras  # noqa: E402 - only the last task needs Keras
+from keras import layers  # noqa: E402
+
+
+class PositionEmbedding(layers.Layer):  # given in the exercise notebook
+    def __init__(self, length, dim, **kwargs):
+        super().__init__(**kwargs)
+        self.length, self.dim = length, dim
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        self.positions = self.add_weight(shape=(self.length, self.dim), initializer="uniform", name="positions")
+
+    def call(self, x):
+        return x + self.positions
+
+
+@right("build_text_transformer")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    token_ids = keras.Input(shape=(length,), dtype="int32", name="token_ids")
+    words = layers.Embedding(input_dim=vocab_size, output_dim=dim, mask_zero=True, name="words")(token_ids)
+    x = PositionEmbedding(length, dim, name="positions")(words)
+    attention = layers.MultiHeadAttention(num_heads=num_heads, key_dim=dim // num_heads, name="attention")
+    x = layers.LayerNormalization(epsilon=1e-6)(layers.Add()([attention(query=x, value=x, key=x), x]))
+    feed_forward = keras.Sequential([layers.Dense(hidden, activation="relu"), layers.Dense(dim)])
+    # A nested Sequential is one node in the graph; written out, layer by layer, instead:
+    del feed_forward
+    mixed = layers.Dense(dim, activation="linear")(layers.Dense(hidden, activation=keras.activations.relu)(x))
+    x = layers.LayerNormalization(epsilon=1e-6)(layers.Add()([mixed, x]))
+    probability = layers.Dense(1, activation="sigmoid")(layers.GlobalAveragePooling1D()(x))
+    return keras.Model(inputs=token_ids, outputs=probability, name="classifier")

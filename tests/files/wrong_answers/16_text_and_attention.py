@@ -371,3 +371,99 @@ def epsilon_greedy(q_values, epsilon, rng):
 @wrong("epsilon_greedy", "epsilon is ignored")
 def epsilon_greedy(q_values, epsilon, rng):
     return int(rng.integers(len(q_values)))
+
+
+# --------------------------------------------------------------------------------------------------------
+# build_text_transformer (PositionEmbedding is given in the exercise notebook; the same layer here)
+
+import keras  # noqa: E402 - only the last task needs Keras
+from keras import layers  # noqa: E402
+
+
+class PositionEmbedding(layers.Layer):
+    def __init__(self, length, dim, **kwargs):
+        super().__init__(**kwargs)
+        self.length, self.dim = length, dim
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        self.positions = self.add_weight(shape=(self.length, self.dim), initializer="uniform", name="positions")
+
+    def call(self, x):
+        return x + self.positions
+
+
+def _block(vocab_size, length, dim, num_heads, hidden, *, mask_zero=True, positions=True, key_dim=None,
+           residual=True, operator=False, pre_norm=False, pooling="average", second_activation=None):
+    """The lesson's classifier with one thing changed, as the wrong answers below need it."""
+    inputs = keras.Input(shape=(length,), dtype="int32")
+    x = layers.Embedding(vocab_size, dim, mask_zero=mask_zero)(inputs)
+    if positions:
+        x = PositionEmbedding(length, dim)(x)
+    if pre_norm:
+        normalized = layers.LayerNormalization()(x)
+        x = layers.Add()([x, layers.MultiHeadAttention(num_heads, key_dim or dim // num_heads)(normalized,
+                                                                                                normalized)])
+    else:
+        attended = layers.MultiHeadAttention(num_heads=num_heads, key_dim=key_dim or dim // num_heads)(x, x)
+        if not residual:
+            x = layers.LayerNormalization()(attended)
+        elif operator:
+            x = layers.LayerNormalization()(x + attended)
+        else:
+            x = layers.LayerNormalization()(layers.Add()([x, attended]))
+    mixed = layers.Dense(dim, activation=second_activation)(layers.Dense(hidden, activation="relu")(x))
+    x = layers.LayerNormalization()(layers.Add()([x, mixed]))
+    x = layers.GlobalAveragePooling1D()(x) if pooling == "average" else layers.Flatten()(x)
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(x))
+
+
+@wrong("build_text_transformer", "mask_zero=True")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, mask_zero=False)
+
+
+@wrong("build_text_transformer", "the positions are missing")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, positions=False)
+
+
+@wrong("build_text_transformer", "size of EACH head")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, key_dim=dim)
+
+
+@wrong("build_text_transformer", "no residual connection around the attention")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, residual=False)
+
+
+@wrong("build_text_transformer", "drops the padding mask")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, operator=True)
+
+
+@wrong("build_text_transformer", "pre-norm")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, pre_norm=True)
+
+
+@wrong("build_text_transformer", "GlobalAveragePooling1D")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, pooling="flatten")
+
+
+@wrong("build_text_transformer", "no activation")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    return _block(vocab_size, length, dim, num_heads, hidden, second_activation="relu")
+
+
+@wrong("build_text_transformer", "Embedding(")
+def build_text_transformer(vocab_size, length, dim, num_heads, hidden):
+    inputs = keras.Input(shape=(length,), dtype="int32")
+    x = layers.Embedding(length, dim, mask_zero=True)(inputs)           # the sentence length, not the vocabulary
+    x = PositionEmbedding(length, dim)(x)
+    x = layers.LayerNormalization()(layers.Add()([x, layers.MultiHeadAttention(num_heads, dim // num_heads)(x, x)]))
+    mixed = layers.Dense(dim)(layers.Dense(hidden, activation="relu")(x))
+    x = layers.LayerNormalization()(layers.Add()([x, mixed]))
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.GlobalAveragePooling1D()(x)))
