@@ -251,6 +251,28 @@ def test_helper_order_and_names_do_not_change_the_task_code():
         "defF(V):returnV(V(V))+V(V)defF(V):returnV-1defF(V):returnV*2.0"] * 2  # in order of use: shift, scale
 
 
+def test_discount_masks_a_passage_and_the_fingerprints_straddling_its_edges():
+    from copydetect.utils import filter_code
+
+    header = "def f(y_true, y_pred):\n"
+    passage = ("    if y_true.ndim != 1 or y_pred.ndim != 1 or y_true.size != y_pred.size:\n"
+               "        raise ValueError(f'expected two 1-D arrays of one length, got {y_true.shape}')\n")
+    code = (header + "    total = np.sum(y_true * 2 + y_pred) - np.count_nonzero(y_pred)\n" + passage
+            + "    return float(total) / max(len(y_true), 1) + np.mean(y_pred) * np.std(y_true)\n")
+    print_ = similarity.fingerprint(code, window=1)
+    shared = filter_code(header + passage, "x.py", "python")[0][len("defF(V,V):"):]
+    start, end, k = print_.filtered_code.find(shared), print_.filtered_code.find(shared) + len(shared), print_.k
+    assert start > k and end < len(print_.filtered_code) - k
+    before = [at for where in print_.hash_idx.values() for at in where]
+    similarity.discount(print_, similarity.fingerprint(header + passage, window=1).hashes)
+    after = [at for where in print_.hash_idx.values() for at in where]
+    inside = [max(0, min(at + k, end) - max(at, start)) for at in after]
+    assert max(inside) * 2 < k  # none is half inside the passage ...
+    assert [at for at in before if 0 < min(at + k, end) - max(at, start) < k and at not in after]  # ... edges went
+    assert min(after) == 0 and max(after) == len(print_.filtered_code) - k  # the rest stays
+    assert print_.token_coverage < len(print_.filtered_code) - (end - start) + k  # coverage computed again
+
+
 def test_at_equal_scores_the_pair_sharing_more_code_ranks_first():
     def pair(name, tasks):
         return similarity.PairResult(EXERCISE, "a", name, {task: similarity.TaskMatch(task, 1.0, 1.0, 1.0, 200, 200)
