@@ -225,6 +225,19 @@ def test_code_most_of_the_class_shares_is_discounted(tmp_path):
     assert _rows(tmp_path / "out_True" / "similarity.csv") == []
 
 
+def test_learners_sharing_one_answer_are_one_group_line(tmp_path):
+    submissions = tmp_path / "submissions"
+    seeds = make_class.independent(4)
+    for number, seed in enumerate(seeds):
+        make_class.write(submissions, f"learner_{number}", make_class.notebook(make_class.learner(seed)))
+    for copier in ("copier_a", "copier_b"):
+        make_class.write(submissions, copier, make_class.notebook(make_class.learner(seeds[0], surface=copier)))
+    result = similarity.similarity(submissions, tmp_path / "out")[0]
+    assert similarity.groups(result, similarity.THRESHOLD) == [["copier_a", "copier_b", "learner_0"]]
+    assert "3 learners share code with one another (read their pairs together): copier_a, copier_b, learner_0" in \
+        (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
 def test_short_answers_are_not_compared_unless_asked(tmp_path):
     """``choose_and_report`` in two lines is written alike by many; --min-tokens 0 compares it after all."""
     submissions = tmp_path / "submissions"
