@@ -219,11 +219,12 @@ def fingerprint(code: str, *, window: int = WINDOW):
     print_.filename, print_.raw_code, print_.filtered_code, print_.offsets = "task.py", code, filtered, offsets
     print_.hashes, print_.hash_idx, print_.k = set(where), where, NOISE
     print_.token_coverage = get_token_coverage(where, NOISE, len(filtered))
+    print_.kgrams = hashes  # every k-gram's hash, for discount()
     return print_
 
 
 def discount(print_, drop) -> None:
-    """Discount the k-grams whose hashes are in ``drop`` from fingerprint ``print_``, in place.
+    """Discount the k-grams whose hashes are in ``drop`` from fingerprint ``print_`` (of :func:`fingerprint`).
 
     Every place where such a k-gram occurs in the filtered code is masked, and a fingerprint goes when half or
     more of its own k characters are masked: not only the shared passage's fingerprints but those that merely
@@ -237,7 +238,7 @@ def discount(print_, drop) -> None:
     if not drop.size or not print_.hash_idx:
         return
     k, size = print_.k, len(print_.filtered_code)
-    starts = np.flatnonzero(np.isin(kgram_hashes(print_.filtered_code, k), drop))
+    starts = np.flatnonzero(np.isin(print_.kgrams, drop))
     edges = np.zeros(size + 1, dtype=np.int64)
     np.add.at(edges, starts, 1)
     np.add.at(edges, np.minimum(starts + k, size), -1)
