@@ -510,6 +510,13 @@ def _pair_page(result: ExerciseResult, pair: PairResult, threshold: float) -> st
             f"<a href=\"../index.html\">Back to the list</a>.</p>", HOW_TO_READ,
             f"<table><tr><th>task</th><th>score</th><th>share of {escape(a)}</th><th>share of {escape(b)}</th>"
             f"<th></th></tr>{rows}</table>"]
+    missing = []
+    for task in result.tasks:
+        if task not in pair.tasks:
+            why = [f"{who}: {result.not_compared[who, task]}" for who in (a, b) if (who, task) in result.not_compared]
+            missing.append(f"{task} ({'; '.join(why)})")
+    if missing:
+        body.append(f"<p class=\"note\">Not compared: {escape(', '.join(missing))}.</p>")
     for match in sorted(pair.tasks.values(), key=lambda m: -m.score):
         if not match.overlap:
             continue
