@@ -1,5 +1,6 @@
 """Unit tests for course_lib.env, some in a fresh Python process (imports and seeds are global state)."""
 
+import os
 import random
 import subprocess
 import sys
@@ -80,3 +81,18 @@ def test_setup_info_report_mentions_gpus():
     info = env.SetupInfo(seed=1, versions={"tensorflow": "2.x"}, gpus=["/physical_device:GPU:0"])
     assert info.device == "GPU"
     assert "Device: GPU (/physical_device:GPU:0)" in str(info)
+
+
+def test_setup_leaves_tensorflows_numerical_back_end_alone():
+    """Only logging is quietened: oneDNN stays as the install has it, and its start-up notice is still hidden."""
+    code = """
+        import os, course_lib
+        course_lib.setup(0, keras=True, verbose=False)
+        print("TF_ENABLE_ONEDNN_OPTS:", os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
+    """
+    environment = {key: value for key, value in os.environ.items() if key != "TF_ENABLE_ONEDNN_OPTS"}
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                            timeout=120, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert "TF_ENABLE_ONEDNN_OPTS: None" in result.stdout
+    assert "oneDNN custom operations" not in result.stderr, result.stderr
