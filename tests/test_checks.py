@@ -227,6 +227,18 @@ def test_describe_model_reports_what_checks_need():
         checks.describe_model(None)
 
 
+def test_describe_model_reads_layers_whose_settings_are_keras_lists():
+    """LayerNormalization keeps its ``axis`` in a Keras TrackedList, which to_plain refuses as it is."""
+    from course_lib.env import import_keras
+
+    keras, _ = import_keras()
+    model = keras.Sequential([keras.Input((5, 4)), keras.layers.LayerNormalization(axis=[-2, -1]),
+                              keras.layers.Conv1D(2, 3, padding="causal")])
+    normalization, convolution = checks.describe_model(model)["layers"]
+    assert (normalization["class"], normalization["axis"]) == ("LayerNormalization", [-2, -1])
+    assert (convolution["kernel_size"], convolution["padding"]) == ([3], "causal")
+
+
 # --------------------------------------------------------------------------------------------------------
 # Progress record
 

@@ -49,7 +49,8 @@ def _layer_config(layer):
     for key in ("units", "filters", "kernel_size", "strides", "padding", "pool_size", "rate", "use_bias",
                 "factor", "height_factor", "width_factor", "mode", "axis", "target_shape"):
         if key in config:
-            described[key] = to_plain(config[key] if not isinstance(config[key], tuple) else list(config[key]))
+            value = config[key]  # a tuple, or a Keras TrackedList (LayerNormalization's axis): a plain list
+            described[key] = to_plain(list(value) if isinstance(value, (tuple, list)) else value)
     initializer = config.get("kernel_initializer")
     if isinstance(initializer, dict):
         described["kernel_initializer"] = str(initializer.get("class_name"))
