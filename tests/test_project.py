@@ -101,7 +101,7 @@ def test_lesson_follows_the_skeleton(path):
     if (ROOT / "exercises" / path.name).exists():
         assert f"exercises/{path.name}" in source(exercises_cell)
 
-    else:  # the start page and the last lesson have no exercise notebook: they say where to go instead
+    else:  # the start page has no exercise notebook: it says where to go instead
         assert "exercise" in source(exercises_cell).lower()
     first_code = next(c for c in cells if c["cell_type"] == "code")
     assert "course_lib.setup(" in source(first_code), "the first code cell should call course_lib.setup(...)"
