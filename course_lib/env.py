@@ -65,9 +65,9 @@ def quiet_tensorflow() -> None:
     look-ups); :func:`setup` calls it for you. Errors are still shown.
 
     Only logging is changed, never how TensorFlow computes: oneDNN, TensorFlow's optimized CPU back end,
-    stays as the installed TensorFlow sets it (on by default on x86 CPUs; ``TF_ENABLE_ONEDNN_OPTS=0`` in
-    the environment switches it off). Its start-up notice is printed before ``TF_CPP_MIN_LOG_LEVEL`` is
-    read, so :func:`import_keras` hides it by silencing the import itself.
+    stays as the installed TensorFlow sets it (on by default in its Linux x86 packages;
+    ``TF_ENABLE_ONEDNN_OPTS=0`` in the environment switches it off). Its start-up notice is printed
+    before ``TF_CPP_MIN_LOG_LEVEL`` is read, so :func:`import_keras` hides it by silencing the import.
 
     Examples
     --------
