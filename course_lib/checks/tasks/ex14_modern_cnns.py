@@ -251,6 +251,9 @@ def judge_residual_block(data, inputs):
         filters = case["filters"]
         what = f"residual_block(x of shape {shape_text((None, height, width, channels))}, filters={filters})"
         if "raised" in got:
+            if "shape" not in got["raised"].lower():
+                raise Fail(f"{what} raised {got['raised']}; build the block from Keras layers (or keras.ops) applied "
+                           f"to the symbolic tensor x, and return the output tensor.")
             hint = ("the two branches must have the same shape to be added: padding='same' keeps the height and "
                     "width, and when x has another number of channels than `filters`, project the shortcut "
                     "with Conv2D(filters, 1, use_bias=False) then BatchNormalization().")

@@ -199,7 +199,7 @@ def warmup_cosine(steps, peak_lr, warmup_steps, total_steps, final_lr=0.0):
 
 
 def _maps_and_gradients(model, image, class_index, layer_name, probability=False):
-    both = keras.Model(model.inputs, [model.get_layer(layer_name).output, model.output])
+    both = keras.Model(model.input, [model.get_layer(layer_name).output, model.output])
     with tf.GradientTape() as tape:
         maps, scores = both(image[None], training=False)
         score = tf.nn.softmax(scores)[0, class_index] if probability else scores[0, class_index]
