@@ -137,7 +137,7 @@ def run(quick=False) -> dict:
         met["best_at_least_99.3"] = best["accuracy_mean"] >= 0.993
         met["best_ahead_of_svm"] = best["accuracy_mean"] > by_name["RBF SVM (tuned)"]["accuracy_mean"]
     results = {"test_size": len(y_test), "seeds": list(seeds), "rows": rows, "met": met}
-    if not quick:  # the paired contest over 10 splits (about 5 minutes on 2 cores): see best_model.py
+    if not quick:  # the paired contest over 10 splits (5 to 10 minutes on 2 cores): see best_model.py
         from . import best_model
 
         results["contest"] = best_model.contest()
