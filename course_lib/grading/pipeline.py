@@ -123,7 +123,7 @@ def _kernel_env(workdir: Path, threads: int) -> dict:
            if not key.startswith(("JPY_", "NN_COURSE_", "PYTEST", "COV_")) and key != "PYTHONPATH"}
     env.update({
         "HOME": str(workdir), "NN_COURSE_GRADING": "1", "NN_COURSE_PROGRESS": "off", "MPLBACKEND": "Agg",
-        "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONDONTWRITEBYTECODE": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1",  # TensorFlow computes as in the learner's run
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
         "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1",
