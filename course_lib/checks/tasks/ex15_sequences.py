@@ -525,7 +525,7 @@ def _judge_conv_model(model, settings, window, where):
     if not any(metric in MAE for metric in metrics):
         raise Fail(f"{where}: the metrics are {metrics}; expected the mean absolute error, metrics=['mae'], the "
                    f"error in the units of the data.")
-    optimizer = model.get("optimizer") or {}
+    optimizer = model.get("optimizer") if type(model.get("optimizer")) is dict else {}  # untrusted: read with care
     rate = optimizer.get("learning_rate")
     if optimizer.get("class") != "Adam" or type(rate) not in (int, float) or not math.isclose(rate, 0.01,
                                                                                                 rel_tol=1e-4):
