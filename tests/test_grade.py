@@ -1,7 +1,9 @@
 """The grading command on a class of troublesome submissions (tests/files/submissions, made by
 tests/files/make_submissions.py), plus its command line, resuming and the gradebook files."""
 
+import atexit
 import csv
+import functools
 import html
 import json
 import os
@@ -10,6 +12,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
@@ -60,6 +64,35 @@ EXPECTED = {
     "empty": (0, "unreadable", "empty"),
     "binary": (0, "unreadable", "not text"),
 }
+
+
+@functools.lru_cache(maxsize=None)
+def open_python() -> str:
+    """A Python, with this environment's packages, that the kernel can run without the sandbox.
+
+    As root, grading without the sandbox runs the kernel as an unprivileged uid, which must be able to run the
+    grader's Python. This one's, if so (or when not root); else a virtual environment, in an open temporary
+    folder, of the system's Python of the same version that reads this environment's packages: a pyenv Python
+    under ``/root`` (0700), as on the course's machines, is closed to other users. Skips when there is none.
+    """
+    from course_lib.grading.kernel import _kernel_paths, closed_to_others
+
+    closed = closed_to_others(_kernel_paths())
+    if os.geteuid() != 0 or closed is None:
+        return sys.executable
+    system = shutil.which(f"python{sys.version_info.major}.{sys.version_info.minor}", path="/usr/bin:/usr/local/bin")
+    if system is None:
+        pytest.skip(f"no Python an unprivileged user can run: {closed}")
+    folder = Path(tempfile.mkdtemp(prefix="nn-course-python-"))
+    folder.chmod(0o755)
+    atexit.register(shutil.rmtree, folder, True)
+    subprocess.run([system, "-m", "venv", "--without-pip", str(folder)], check=True, capture_output=True)
+    python = folder / "bin" / "python"
+    theirs = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    ours = sysconfig.get_paths()["purelib"]
+    Path(theirs, "nn_course_environment.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
+    return str(python)
 
 
 def _sleepers():
@@ -329,13 +362,13 @@ def test_missing_bubblewrap_stops_with_how_to_install_it(tmp_path, capsys, monke
     assert not (tmp_path / "out").exists()  # nothing graded, nothing written
 
 
-def test_no_sandbox_grades_with_a_warning_in_the_summary(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "bubblewrap (bwrap) is not installed")
+def test_no_sandbox_grades_with_a_warning_in_the_summary(tmp_path):
     submissions = _class(tmp_path, ["solved"])
     out = tmp_path / "out"
-    assert cli.main([str(submissions), "--output", str(out), "--workers", "1", "--no-sandbox"]) == 0
-    captured = capsys.readouterr()
-    assert captured.err.count("WITHOUT the sandbox") == 2  # at the start and in the run's summary
+    done = subprocess.run([open_python(), "-m", "course_lib.grade", str(submissions), "--output", str(out),
+                           "--workers", "1", "--no-sandbox"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stderr.count("WITHOUT the sandbox") == 2  # at the start and in the run's summary
     record = json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"][0]
     assert (record["score"], record["sandboxed"]) == (11, False)
 
@@ -351,3 +384,100 @@ def test_grading_works_in_a_process_that_has_used_tensorflow(tmp_path):
     records = grading.grade(_class(tmp_path, ["solved"]), tmp_path / "out", **OPTIONS)
     assert [(record["learner"], record["status"], record["score"]) for record in records] == [
         ("solved", "ok", records[0]["max_score"])]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Without the sandbox, as root (Gradescope's container): the kernel still runs as an unprivileged uid
+
+AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="the kernel changes uid only when the grader is root")
+
+INTRUDER = """\
+import json, os, signal, subprocess
+exchange = EXCHANGE
+report = {"uid": os.getuid(), "home": os.environ["HOME"]}
+
+def attempt(name, action):
+    try:
+        action()
+        report[name] = "done"
+    except PermissionError:
+        report[name] = "PermissionError"
+    except Exception as error:
+        report[name] = f"{type(error).__name__}: {error}"
+
+def write(path):
+    with open(path, "a") as handle:
+        handle.write("the learner was here")
+
+attempt("own folder", lambda: write("mine.txt"))
+attempt("own home", lambda: write(os.path.join(os.environ["HOME"], "mine.txt")))
+attempt("beside the submissions", lambda: write(os.path.join(SUBMISSIONS, "planted.py")))
+attempt("the submission", lambda: write(os.path.join(SUBMISSIONS, "intruder", "01_neurons.ipynb")))
+attempt("output folder", lambda: write(os.path.join(OUTPUT, "planted.txt")))
+attempt("gradebook", lambda: write(os.path.join(OUTPUT, "gradebook.sqlite")))
+attempt("grading folder", lambda: write(os.path.join(os.path.dirname(os.getcwd()), "planted.txt")))
+attempt("root's file", lambda: write(ROOT_FILE))
+subprocess.Popen(["sleep", "97531"], start_new_session=True)  # detached: it must not outlive the grading
+attempt("kill parent", lambda: os.kill(os.getppid(), signal.SIGKILL))
+attempt("kill grader", lambda: os.kill(int(open(os.path.join(exchange, "grader.pid")).read()), signal.SIGKILL))
+with open(os.path.join(exchange, "report.json"), "w") as handle:
+    json.dump(report, handle)
+"""
+
+
+@pytest.fixture
+def open_folder():
+    """A temporary folder others may enter (pytest's own are root's, 0700, which would stop the kernel anyway)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="nn-course-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@AS_ROOT
+def test_without_sandbox_as_root_the_kernel_is_not_root(open_folder):
+    """A solved notebook that also tries to write the grader's files and to kill the grader: full marks, and
+    every attempt refused, as a uid of the sandbox's range; what it left running is gone."""
+    import nbformat
+
+    submissions, out, exchange = open_folder / "submissions", open_folder / "out", open_folder / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    root_file = open_folder / "root's.txt"
+    root_file.write_text("root's own")
+    root_file.chmod(0o644)
+    book = nbformat.read(SUBMISSIONS / "solved" / f"{EXERCISE}.ipynb", as_version=4)
+    intruder = INTRUDER.replace("EXCHANGE", repr(str(exchange))).replace("SUBMISSIONS", repr(str(submissions)))
+    intruder = intruder.replace("OUTPUT", repr(str(out))).replace("ROOT_FILE", repr(str(root_file)))
+    book.cells.append(nbformat.v4.new_code_cell(intruder))
+    (submissions / "intruder").mkdir(parents=True)
+    nbformat.write(book, submissions / "intruder" / f"{EXERCISE}.ipynb")
+    command = [sys.executable, "-m", "course_lib.grade", str(submissions), "--output", str(out), "--workers", "1",
+               "--cell-timeout", "30", "--memory-mb", "1024", "--quiet", "--no-sandbox"]
+    command[0] = open_python()
+    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    (exchange / "grader.pid").write_text(str(grader.pid))
+    _, errors = grader.communicate(timeout=300)
+    assert grader.returncode == 0, errors[-3000:]  # the grader survived (a SIGKILL would be -9)
+    report = json.loads((exchange / "report.json").read_text(encoding="utf-8"))
+    assert report.pop("uid") >= sandbox.UID_BASE
+    assert not report.pop("home").startswith("/root")
+    assert report == {"own folder": "done", "own home": "done", **{attempt: "PermissionError" for attempt in (
+        "beside the submissions", "the submission", "output folder", "gradebook", "grading folder", "root's file",
+        "kill parent", "kill grader")}}
+    assert root_file.read_text() == "root's own" and not (submissions / "planted.py").exists()
+    record = json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"][0]
+    assert (record["score"], record["max_score"], record["status"], record["sandboxed"]) == (11, 11, "ok", False)
+    assert not [entry for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                and b"97531" in (entry / "cmdline").read_bytes()]
+
+
+def test_without_sandbox_the_kernel_changes_uid_only_for_root(tmp_path, monkeypatch):
+    from course_lib.grading import kernel
+
+    assert kernel.own_user(tmp_path, sandbox=True) is None  # the sandbox picks its own uid
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert kernel.own_user(tmp_path, sandbox=False) is None
+    assert list(tmp_path.iterdir()) == []  # nothing made, nothing handed over

@@ -13,9 +13,12 @@
   that swallows ``KeyboardInterrupt`` or ignores ``SIGINT``, has its kernel killed;
 - when a kernel dies or is killed, a fresh one replays the cells that had worked and execution goes on
   after the culprit, so one bad cell costs only what depended on it;
+- with ``sandbox=False`` the kernel runs outside any namespace; if the grader is root (Gradescope's container,
+  where bubblewrap may not start) it still runs as an unprivileged uid of its own (:class:`OwnUser`), which owns
+  only its working folder and ``HOME`` and cannot signal the grader;
 - the grading process is a *child subreaper*: processes a learner starts and detaches (``setsid``, double
   ``fork``) are re-parented to it and killed with the rest when that notebook's grading ends (what keeps
-  ``sandbox=False`` grading, as the grader's own user, tidy);
+  ``sandbox=False`` grading tidy; root may signal every uid, the kernel's included);
 - only error messages and grader answers are kept from the kernel's output, so tens of megabytes of prints
   or images never accumulate.
 
@@ -30,16 +33,19 @@ import ctypes
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sandbox import DEFAULT_MAX_PROCESSES, Sandbox, become, kernel_environment, tasks_below
+from .sandbox import DEFAULT_MAX_PROCESSES, Sandbox, become, kernel_environment, next_uid, tasks_below
 
-__all__ = ["Step", "StepOutcome", "execute_steps", "kill_descendants", "become_subreaper"]
+__all__ = ["OwnUser", "Step", "StepOutcome", "become_subreaper", "closed_to_others", "execute_steps", "kill_descendants",
+           "own_user"]
 
 _MAX_ERROR_CHARS = 3000
 _PR_SET_CHILD_SUBREAPER = 36
@@ -107,6 +113,102 @@ def kill_descendants(pid: int | None = None, *, rounds: int = 5) -> int:
 
 
 # --------------------------------------------------------------------------------------------------------
+# Without the sandbox, as root: a uid of the kernel's own
+
+
+@dataclass
+class OwnUser:
+    """Without the sandbox, as root: the unprivileged uid a kernel runs as, and the only folders it may write.
+
+    ``workdir`` (the grader's private temporary folder, made 0700 by ``mkdtemp``) becomes 0711, root's: the
+    uid may pass through it but not list it, add to it or rename what is in it. Inside, it owns ``run`` (its
+    working folder) and ``home`` (its ``HOME``), both 0700, and reads its connection file, which is handed over
+    as the sandbox hands over its own (:meth:`~course_lib.grading.sandbox.Sandbox.hand_over`), in ``kernels``, a
+    folder of root's it cannot change. One uid per notebook, from the sandbox's range
+    (:func:`~course_lib.grading.sandbox.next_uid`): a kernel started again after a crash finds the files the
+    previous one wrote in ``run`` still its own. Everything else the grader writes stays root's and, where it
+    is not world-writable, out of the kernel's reach; what it can still *read* is what any user of the machine
+    can read.
+    """
+
+    uid: int
+    run: Path
+    home: Path
+    kernels: Path
+
+    @classmethod
+    def create(cls, workdir) -> "OwnUser":
+        """A fresh uid and its folders in ``workdir`` (an absolute folder of root's).
+
+        ``RuntimeError`` if that uid could not run Python here (see :func:`closed_to_others`): better no grade,
+        with the reason, than the learner's code run as root after all.
+        """
+        closed = closed_to_others(_kernel_paths())
+        if closed:
+            raise RuntimeError(f"without the sandbox, as root, the kernel runs as an unprivileged user, and {closed}: "
+                               f"install Python and the course where every user may read them (Gradescope's "
+                               f"/autograder/venv is such a place), or grade in the sandbox or as a user other than root")
+        workdir = Path(workdir)
+        user = cls(next_uid(), workdir / "run", workdir / "home", workdir / "kernels")
+        workdir.chmod(0o711)
+        user.kernels.mkdir(exist_ok=True)
+        user.kernels.chmod(0o711)
+        for folder in (user.run, user.home):
+            folder.mkdir(exist_ok=True)
+            folder.chmod(0o700)
+            user.hand_over(folder)
+        return user
+
+    def hand_over(self, path) -> None:
+        """Let the kernel's uid (and its group, of the same number) own ``path``."""
+        os.chown(path, self.uid, self.uid, follow_symlinks=False)
+
+    def connection_file(self) -> str:
+        """A new path for a kernel's connection file, in a folder the kernel can read files from but not change."""
+        return str(self.kernels / f"kernel-{uuid.uuid4().hex}.json")
+
+    def environment(self, env) -> dict:
+        """``env`` with ``HOME`` the kernel's own folder (the grader's would be unwritable, or worse, its own)."""
+        return {**env, "HOME": str(self.home)}
+
+
+def _kernel_paths() -> list[Path]:
+    """What the kernel's uid must reach: the interpreter, the Python installation and environment, the course."""
+    return [Path(os.path.realpath(sys.executable)), Path(sys.base_prefix), Path(sys.prefix),
+            Path(__file__).resolve().parent.parent]
+
+
+def closed_to_others(paths) -> str | None:
+    """Why a user other than the owners could not use ``paths`` (a folder it may not enter, a file it may not
+    read); ``None`` when it could. ``/root`` (0700) holding a pyenv Python is the usual culprit.
+
+    Example
+    -------
+    >>> closed_to_others([Path("/")]) is None
+    True
+    """
+    for path in paths:
+        path = Path(os.path.realpath(path))
+        for folder in [*reversed(path.parents), path]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError as error:
+                return f"{folder} cannot be read ({error.strerror or error})"
+            if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+                return f"others may not enter {folder} (mode {stat.S_IMODE(mode):04o}), on the way to {path}"
+            if not stat.S_ISDIR(mode) and not mode & stat.S_IROTH:
+                return f"others may not read {folder} (mode {stat.S_IMODE(mode):04o})"
+    return None
+
+
+def own_user(workdir, sandbox: bool) -> OwnUser | None:
+    """The :class:`OwnUser` a kernel outside the sandbox runs as when the grader is root; ``None`` otherwise."""
+    if sandbox or os.geteuid() != 0:
+        return None
+    return OwnUser.create(workdir)
+
+
+# --------------------------------------------------------------------------------------------------------
 # The kernel launcher
 
 
@@ -145,6 +247,7 @@ def _kernel_manager_class():
         memory_mb = 2048
         max_processes = DEFAULT_MAX_PROCESSES
         sandbox = None  # a course_lib.grading.sandbox.Sandbox
+        user = None  # an OwnUser, without the sandbox as root
 
         def use_sandbox(self, sandbox) -> None:
             """Talk over Unix sockets in the sandbox's IPC folder, interrupt by message, launch inside it."""
@@ -154,14 +257,23 @@ def _kernel_manager_class():
             self.ip = str(sandbox.ipc / "kernel")
             self.kernel_spec.interrupt_mode = "message"  # signals do not cross into the PID namespace
 
+        def use_own_user(self, user: OwnUser) -> None:
+            """Outside the sandbox, as root: launch as ``user``'s uid, with a connection file it can read."""
+            self.user = user
+            self.connection_file = user.connection_file()  # not in root's runtime folder or /tmp, 0600
+
         def write_connection_file(self, **kwargs):
             super().write_connection_file(**kwargs)
             if self.sandbox is not None:
                 self.sandbox.hand_over(self.connection_file)
+            elif self.user is not None:
+                self.user.hand_over(self.connection_file)
 
         def format_kernel_cmd(self, extra_arguments=None):
             command = super().format_kernel_cmd(extra_arguments)
             launcher = [sys.executable, "-m", "course_lib.grading.kernel", "--memory-mb", str(self.memory_mb)]
+            if self.sandbox is None and self.user is not None:  # RLIMIT_NPROC caps this uid as it would inside
+                launcher += ["--max-processes", str(self.max_processes), "--uid", str(self.user.uid)]
             if self.sandbox is None:
                 return [*launcher, "--", *command]
             launcher += ["--max-processes", str(self.max_processes)]
@@ -272,7 +384,9 @@ def execute_steps(steps, *, workdir, env=None, cell_timeout=60, notebook_timeout
     ``workdir`` is a private temporary folder the caller made and will delete. With ``sandbox=True`` each
     kernel runs inside bubblewrap (:mod:`course_lib.grading.sandbox`) with at most ``max_processes``
     processes and threads, its ``HOME``, ``TMPDIR`` and working folder on a tmpfs of its own; with
-    ``sandbox=False`` it runs as the grader's user in ``workdir/run``, with ``env`` as given.
+    ``sandbox=False`` it runs in ``workdir/run`` with ``env`` as given, as the grader's user or, if that is
+    root, as an unprivileged uid of its own with ``workdir/home`` as ``HOME`` and at most ``max_processes``
+    processes and threads (:class:`OwnUser`).
     ``more_steps(outcomes)``, if given, is called once all steps ran and may return extra steps to run in
     the same kernel (the grader uses it to collect answers that were not collected yet).
     """
@@ -289,7 +403,10 @@ def execute_steps(steps, *, workdir, env=None, cell_timeout=60, notebook_timeout
 
     workdir = Path(workdir).resolve()
     cwd = workdir / "run"
-    if not sandbox:
+    user = own_user(workdir, sandbox)
+    if user is not None:
+        env = user.environment(os.environ if env is None else env)
+    elif not sandbox:
         cwd.mkdir(exist_ok=True)
     too_many = (f"started more processes or threads than the grader allows each notebook ({max_processes}); "
                 f"its sandbox was stopped")
@@ -303,6 +420,8 @@ def execute_steps(steps, *, workdir, env=None, cell_timeout=60, notebook_timeout
         manager.memory_mb, manager.max_processes = memory_mb, max_processes
         if sandbox:
             manager.use_sandbox(Sandbox.create(workdir))  # a fresh uid and IPC folder for each start
+        elif user is not None:
+            manager.use_own_user(user)
         client = client_class(nb, km=manager, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=False,
                               kernel_name="python3", startup_timeout=60, iopub_timeout=5, shutdown_kernel="immediate",
                               resources={"metadata": {"path": str(workdir if sandbox else cwd)}})
