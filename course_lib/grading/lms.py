@@ -162,10 +162,18 @@ def _exercise_keys(exercise: str) -> set:
 def _name_keys(name) -> set:
     """A person's name compared loosely: its words, in any order, case and punctuation aside.
 
-    Canvas exports ``Last, First`` (``O'Brien, Sam Jr.``), Moodle ``First Last``, a folder may hold either.
+    Canvas exports ``Last, First`` (``O'Brien, Sam Jr.``), Moodle ``First Last``, a folder may hold either; and
+    the name ``course-grade collect`` keeps from a Canvas download is Canvas's ``lastfirst``, the words run
+    together (``obriensam``), so a name's words joined in each rotation of their order are keys too.
+
+    >>> sorted(_name_keys("Ada Lovelace"))
+    [('ada', 'lovelace'), ('adalovelace',), ('lovelaceada',)]
     """
-    words = tuple(sorted(re.findall(r"\w+", str(name or "").casefold())))
-    return {words} if words else set()
+    words = re.findall(r"\w+", str(name or "").casefold())
+    if not words:
+        return set()
+    rotations = {("".join(words[start:] + words[:start]),) for start in range(len(words))} if len(words) > 1 else set()
+    return {tuple(sorted(words))} | rotations
 
 
 def _safe(text) -> str:

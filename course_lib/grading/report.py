@@ -329,8 +329,10 @@ def read_roster(path) -> dict:
     """``{learner: name}`` from a class list: a CSV with a header, or a text file of one learner a line.
 
     In a CSV, the learner is the column called ``learner``, ``id``, ``login``, ``username`` or ``folder``
-    (else the first column) and the name is a ``name`` column if there is one. In a text file, blank lines and
-    lines starting with ``#`` are skipped. The learner is the name of the learner's folder in SUBMISSIONS.
+    (else the first column) and the name is a ``name``, ``student`` or ``full name`` column if there is one. In
+    a text file, blank lines and lines starting with ``#`` are skipped. The learner is the name of the learner's
+    folder in SUBMISSIONS, or the platform's id of a collected learner: Canvas's gradebook export (``ID``) and a
+    Moodle grading worksheet (``Participant 5001``) are rosters too (:func:`write_report` finds the folders).
     """
     path = Path(path)
     try:
@@ -345,7 +347,8 @@ def read_roster(path) -> dict:
     rows = list(csv.reader(lines))
     header = [cell.strip().lower() for cell in rows[0]]
     column = next((header.index(key) for key in ("learner", "id", "login", "username", "folder") if key in header), 0)
-    name = header.index("name") if "name" in header else None
+    name = next((header.index(key) for key in ("name", "student", "full name")
+                 if key in header and header.index(key) != column), None)
     roster = {}
     for row in rows[1:]:
         if len(row) > column and row[column].strip():
@@ -660,6 +663,7 @@ def write_report(folder, to=None, *, anonymous: bool = False, roster=None, exerc
         in_gradebook = set()
         exercises = collect(book.records(answers=False), exercise=exercise, total=len(book), progress=progress,
                             everyone=in_gradebook)
+    roster = _roster_by_folder(roster, people or {})
     if exercise is not None and exercise not in exercises:
         from ..checks import exercise_names
 
@@ -695,6 +699,26 @@ def write_report(folder, to=None, *, anonymous: bool = False, roster=None, exerc
     path = Path(to) if to is not None else folder / "report.html"
     _write_atomically(path, page.encode("utf-8"), sync=False)
     return path
+
+
+def _roster_by_folder(roster: dict, people: dict) -> dict:
+    """``roster`` keyed by learner folders where it names a collected learner by the platform's id instead.
+
+    A platform's own class list (Canvas's gradebook export, a Moodle worksheet) knows its ids, not the folders
+    ``course-grade collect`` made (``lovelaceada-1001``); without this, everyone in it would count twice, once
+    as "submitted nothing".
+    """
+    by_id = {}
+    for learner, about in people.items():
+        for key in ("user_id", "participant_id"):
+            value = ((about or {}).get("ids") or {}).get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+                by_id.setdefault(str(value), learner)
+    found = {}
+    for key, name in roster.items():
+        learner = key if key in people else by_id.get(key.removeprefix("Participant ").strip(), key)
+        found[learner] = found.get(learner) or name
+    return found
 
 
 def main(argv=None) -> int:
