@@ -481,3 +481,23 @@ def test_without_sandbox_the_kernel_changes_uid_only_for_root(tmp_path, monkeypa
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     assert kernel.own_user(tmp_path, sandbox=False) is None
     assert list(tmp_path.iterdir()) == []  # nothing made, nothing handed over
+
+
+def test_without_sandbox_as_root_a_python_others_cannot_run_is_an_error_not_a_root_kernel(open_folder, monkeypatch):
+    """Where the kernel's uid could not run Python (a pyenv under /root, 0700), the notebook is not graded, and the
+    record says why, rather than its code running as root after all. No kernel starts: as any user."""
+    from course_lib.grading import kernel
+    from course_lib.grading.submissions import Submission
+
+    closed = open_folder / "closed"
+    (closed / "bin").mkdir(parents=True)
+    (closed / "bin" / "python").write_text("")
+    (closed / "bin" / "python").chmod(0o755)
+    assert kernel.closed_to_others([closed / "bin" / "python"]) is None
+    closed.chmod(0o700)
+    monkeypatch.setattr(kernel, "_kernel_paths", lambda: [closed / "bin" / "python"])
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    submission = Submission("solved", EXERCISE, SUBMISSIONS / "solved" / f"{EXERCISE}.ipynb")
+    record = grading.grade_submission(submission, sandbox=False)
+    assert (record["status"], record["score"]) == ("error", 0)
+    assert f"others may not enter {closed} (mode 0700)" in record["message"], record["message"]

@@ -15,6 +15,7 @@ import pytest
 
 from course_lib import checks
 from course_lib.grading import gradescope, kernel, sandbox
+from test_grade import open_folder, open_python  # noqa: F401 (a fixture, and a Python the kernel's uid can run)
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).parent / "files" / "submissions"
@@ -61,9 +62,9 @@ def fake_root(tmp_path, files) -> Path:
     return root
 
 
-def run_autograder(root, *arguments, env=None):
+def run_autograder(root, *arguments, env=None, python=sys.executable):
     """What run_autograder does: the grader in a process of its own (it kills what the learner leaves behind)."""
-    command = [sys.executable, "-m", "course_lib.grading.gradescope", "gradescope", "--root", str(root), *FAST,
+    command = [python, "-m", "course_lib.grading.gradescope", "gradescope", "--root", str(root), *FAST,
                *arguments]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -94,9 +95,16 @@ def test_correct_solution_scores_full_marks_in_the_sandbox(tmp_path):
 HOSTILE_CELL = """
 import json, os, subprocess, sys, time
 target, marks = TARGET, MARKS
-os.makedirs(os.path.dirname(target), exist_ok=True)
-open(target, "w").write(json.dumps({"score": 999, "tests": []}))
-open(os.path.join(marks, "learner_wrote"), "w").close()
+try:  # as root without the sandbox, the kernel is an unprivileged uid: refused
+    open(target, "w").write(json.dumps({"score": 999, "tests": []}))
+    open(os.path.join(marks, "learner_wrote"), "w").close()
+except PermissionError:
+    open(os.path.join(marks, "learner_refused"), "w").close()
+try:
+    os.kill(os.getppid(), 0)  # signal 0: whether it could send the grader a signal, without sending one
+    open(os.path.join(marks, "could_signal_grader"), "w").close()
+except PermissionError:
+    open(os.path.join(marks, "cannot_signal_grader"), "w").close()
 # and once more later, from a process that leaves the notebook's session and outlives its kernel
 writer = ("import os, sys, time\\nif os.fork():\\n    os._exit(0)\\n"  # an orphan at once: its parent is gone
           "open(os.path.join(sys.argv[2], 'writer_started'), 'w').close(); time.sleep(3)\\n"
@@ -109,30 +117,38 @@ for _ in range(200):  # the writer runs before this cell ends
 """
 
 
-def test_without_bubblewrap_a_renamed_partly_wrong_notebook_is_graded_and_cannot_forge_its_results(tmp_path):
+def test_without_bubblewrap_a_renamed_partly_wrong_notebook_is_graded_and_cannot_forge_its_results(open_folder):
     """bwrap that cannot create namespaces, as in Gradescope's containers: graded without it, and it says so.
 
     The notebook (monkeypatch: `weighted_sum` forgets the bias) is renamed and in a folder, and writes a
-    results.json of 999 points, now and again 3 s later from a detached process."""
+    results.json of 999 points, now and again 3 s later from a detached process. As root (Gradescope runs the
+    grader as root) its kernel is an unprivileged uid: both writes are refused and it cannot signal the grader;
+    as another user they succeed and the grader replaces the file. In a folder others may enter, as
+    /autograder is, so that what stops the kernel is the permissions of the files themselves."""
     import nbformat
 
+    tmp_path = open_folder
     root, marks = tmp_path / "autograder", tmp_path / "marks"
     marks.mkdir()
+    marks.chmod(0o777)  # the learner's code reports what it managed here
     book = nbformat.reads(notebook("monkeypatch").decode("utf-8"), as_version=4)
     book.cells.append(nbformat.v4.new_code_cell(HOSTILE_CELL.replace("TARGET", repr(str(root / "results" / "results.json")))
                                                 .replace("MARKS", repr(str(marks)))))
     root = fake_root(tmp_path, {f"work/{EXERCISE} (1).ipynb": nbformat.writes(book).encode("utf-8"),
                                 "work/notes.txt": b"my notes"})
+    (root / "results").mkdir()  # as Gradescope has it: root's, 0755
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
     (fake_bin / "bwrap").write_text("#!/bin/sh\necho 'bwrap: Creating new namespace failed: Operation not "
                                     "permitted' >&2\nexit 1\n")
     (fake_bin / "bwrap").chmod(0o755)
-    done = run_autograder(root, "--exercise", EXERCISE,
+    done = run_autograder(root, "--exercise", EXERCISE, python=open_python(),
                           env={**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}"})
     assert "WITHOUT the sandbox" in done.stdout  # for the instructor, in Gradescope's stdout
     time.sleep(4)  # longer than the detached writer waits: it must be dead
-    assert sorted(path.name for path in marks.iterdir()) == ["learner_wrote", "writer_started"]  # it did try
+    tried = ["cannot_signal_grader", "learner_refused"] if os.geteuid() == 0 else ["could_signal_grader",
+                                                                                  "learner_wrote"]
+    assert sorted(path.name for path in marks.iterdir()) == [*tried, "writer_started"]  # it did try
     results = valid_results(root)
     assert results["score"] == MAX - 2
     tests = {test["name"]: test for test in results["tests"]}
