@@ -209,6 +209,25 @@ def test_moodle_worksheet_keeps_every_column_and_fills_grade_and_feedback(out):
     assert "cannot be changed" in warnings and "Sam" in warnings  # Moodle will skip the locked grade
 
 
+def test_names_from_a_canvas_download_match_names_written_out(tmp_path):
+    """`course-grade collect --from canvas` keeps Canvas's lastfirst ("hoppergrace"): it matches "Grace Hopper" in a
+    Moodle worksheet and "Hopper, Grace" in a Canvas roster, and no one else."""
+    folder = tmp_path / "out"
+    with Gradebook(folder) as book:
+        book.add(record("hoppergrace-1004", N1, 7))
+        book.add(record("lovelace-1001", N1, 3))  # "lovelace" alone is not Ada Lovelace
+        book.set_learners({"hoppergrace-1004": {"name": "hoppergrace", "platform": "canvas", "ids": {}},
+                           "lovelace-1001": {"name": "lovelace", "platform": "canvas", "ids": {}}})
+    report = lms.export(folder, "moodle", rosters=[MOODLE_ROSTER], exercises=[N1])
+    rows = {row[0]: row[4] for row in read_csv(folder / "moodle" / f"{N1}.csv", bom=True)[1:]}
+    assert rows["Participant 5004"] == "7.00" and rows["Participant 5001"] == ""
+    assert report.grades == 1
+    lms.export(folder, "canvas", rosters=[CANVAS_ROSTER])
+    rows = {row[0]: row[5] for row in read_csv(folder / "canvas_import.csv", bom=False)[2:]}
+    assert rows["Hopper, Grace"] == "7" and rows["Lovelace, Ada"] == ""
+    assert ("adalovelace",) in lms._name_keys("Ada Lovelace") and ("lovelaceada",) in lms._name_keys("Lovelace, Ada")
+
+
 def test_moodle_worksheet_is_found_for_its_exercise_by_file_name(out, tmp_path):
     # Two exercises, one worksheet: its Moodle file name says 01 Neurons.
     report = lms.export(out, "moodle", rosters=[MOODLE_ROSTER], to=tmp_path / "sheets")

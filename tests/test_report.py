@@ -332,6 +332,33 @@ def test_anonymous_hides_every_name_id_and_login_everywhere(tmp_path):
         assert shown in plain
 
 
+def test_a_platforms_class_list_is_a_roster_of_the_collected_learners(tmp_path):
+    """Canvas's gradebook export names learners by its user id (ID) and Moodle's worksheet by "Participant N",
+    where the gradebook has collect's folders: each row is the folder with that id, never a second learner who
+    submitted nothing; the roster's own spelling of a name is hidden by --anonymous too."""
+    folder = build(tmp_path / "book", [make_record("lovelaceada-1001", {"a": ("failed", "Lovelace, Ada wrote this")}),
+                                       make_record("turing-alan", {"a": "passed"})])
+    with Gradebook(folder) as book:
+        book.set_learners({"lovelaceada-1001": {"name": "lovelaceada", "platform": "canvas",
+                                                "ids": {"user_id": "1001", "submission_id": "9001"}},
+                           "turing-alan": {"name": "Alan Turing", "platform": "moodle", "ids": {"participant_id": "77"}}})
+    canvas = tmp_path / "canvas.csv"
+    canvas.write_text('Student,ID,SIS User ID,SIS Login ID,Section,01 Neurons (123456)\n'
+                      '    Points Possible,,,,,11.00\n"Lovelace, Ada",1001,S1,ada@x,A,\n"Lamarr, Hedy",1007,S7,hedy@x,A,\n',
+                      encoding="utf-8")
+    moodle = tmp_path / "worksheet.csv"
+    moodle.write_text('\ufeffIdentifier,"Full name",Grade\n"Participant 77","Alan Turing",\n"Participant 78","Hedy Lamarr",\n',
+                      encoding="utf-8")
+    assert read_roster(canvas) == {"1001": "Lovelace, Ada", "1007": "Lamarr, Hedy"}
+    plain = write_report(folder, tmp_path / "plain.html", roster=canvas).read_text(encoding="utf-8")
+    missing = plain.split("<h3>Submitted nothing (1)</h3>")[1].split("</p>")[0]
+    assert "Lamarr, Hedy (1007)" in missing and "1001" not in missing and "lovelaceada" not in missing
+    page = write_report(folder, tmp_path / "anon.html", anonymous=True, roster=canvas).read_text(encoding="utf-8")
+    assert "Lovelace" not in page and "Lamarr" not in page and "1007" not in page
+    other = write_report(folder, tmp_path / "moodle.html", roster=moodle).read_text(encoding="utf-8")
+    assert "Submitted nothing (1)</h3><p>Hedy Lamarr (Participant 78)</p>" in other
+
+
 def test_name_scrubber_leaves_words_that_merely_contain_a_name():
     scrub = NameScrubber({"al": "Learner 1", "Ann Lee": "Learner 2", "ann": "Learner 3"})
     assert scrub("also al, Al and AL; ANN LEE and annals; ann") == (

@@ -681,8 +681,9 @@ def write_report(folder, to=None, *, anonymous: bool = False, roster=None, exerc
         secrets = {}
         for learner in learners:  # a name, a login, a student number: whatever identifies someone is hidden
             secrets[learner] = names[learner]
-            if display[learner]:
-                secrets[display[learner]] = names[learner]
+            for name in (display[learner], roster.get(learner)):  # collect's name and the roster's may differ
+                if name:
+                    secrets[name] = names[learner]
             for value in ((people.get(learner) or {}).get("ids") or {}).values():
                 if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) >= 3:
                     secrets[str(value)] = names[learner]
