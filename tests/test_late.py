@@ -4,6 +4,7 @@
 import argparse
 import csv
 import json
+import os
 import shutil
 import sqlite3
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import cli
+from course_lib.grading import cli, sandbox
 from course_lib.grading import pipeline as grading
 from course_lib.grading.collect import MANIFEST
 from course_lib.grading.gradebook import CSV_COLUMNS, DATABASE, Gradebook, GradebookError
@@ -20,6 +21,9 @@ from course_lib.grading.late import LatePolicy, add_arguments, parse_due, parse_
 
 FILES = Path(__file__).parent / "files"
 DUE = "2026-12-01T23:59+00:00"
+# As tests/test_grade.py: notebooks that run a kernel are graded in the sandbox wherever bubblewrap works (without
+# it as root, the kernel's own uid could not enter pytest's folders) and always in CI.
+SANDBOX = sandbox.unavailable_reason() is None or os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def policy(**changes):
@@ -271,6 +275,18 @@ def test_a_damaged_manifest_is_an_error_with_a_policy_and_a_warning_without(tmp_
     assert any(line.startswith("warning: the collect manifest") for line in lines)
 
 
+def test_a_policy_without_a_manifest_warns_that_nobody_can_be_penalised(tmp_path, capsys):
+    submissions = tmp_path / "submissions"
+    (submissions / "alice").mkdir(parents=True)
+    (submissions / "alice" / "01_neurons.ipynb").write_text("{}")
+    assert cli.main([str(submissions), "--output", str(tmp_path / "out"), "--no-sandbox", "--due", DUE,
+                     "--late-penalty", "10", "--quiet"]) == 0
+    error = capsys.readouterr().err
+    assert f"no {submissions / MANIFEST}" in error and "nobody is penalised" in error
+    assert cli.main([str(submissions), "--output", str(tmp_path / "out"), "--no-sandbox", "--quiet"]) == 0
+    assert "nobody is penalised" not in capsys.readouterr().err  # no policy, nothing to warn about
+
+
 # --------------------------------------------------------------------------------------------------------
 # The whole path: a Canvas download -> collect -> grade with a policy -> course-grade late
 
@@ -285,7 +301,7 @@ def test_collect_then_grade_with_a_policy_then_change_it(tmp_path, capsys):
         archive.writestr("roebob_LATE_9_503_01_neurons-1.ipynb", blank)            # late, and scores 0
     submissions, out = tmp_path / "submissions", tmp_path / "out"
     assert cli.main(["collect", str(download), "--from", "canvas", "--output", str(submissions)]) == 0
-    assert cli.main([str(submissions), "--output", str(out), "--workers", "1", "--no-sandbox",
+    assert cli.main([str(submissions), "--output", str(out), "--workers", "1", *([] if SANDBOX else ["--no-sandbox"]),
                      "--due", DUE, "--late-penalty", "20", "--late-flag-days", "2"]) == 0
     printed = capsys.readouterr().out
     assert "late policy: due 2026-12-01T23:59:00+00:00: 20% of the points possible" in printed

@@ -198,6 +198,13 @@ def main(argv=None) -> int:
         print(NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
     if late_policy is not None and not args.quiet:  # the due time as understood, zone included
         print(f"late policy: {late_policy.describe()}", flush=True)
+    if late_policy is not None and args.submissions.is_dir():
+        from .collect import MANIFEST
+
+        if not (args.submissions / MANIFEST).exists():  # else every record says "no penalty", and nothing else does
+            print(f"course-grade: warning: no {args.submissions / MANIFEST}: the submission times come from "
+                  f"`course-grade collect`, so nobody is penalised; collect the download (or a folder: `course-grade "
+                  f"collect FOLDER --from folder --output SUBMISSIONS`) and grade that", file=sys.stderr, flush=True)
     graded = 0
     try:
         for _ in iter_grade(args.submissions, args.output, workers=args.workers, cell_timeout=args.cell_timeout,
