@@ -193,7 +193,8 @@ def _run(*argv) -> tuple:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main([str(arg) for arg in argv])
-    assert code == 0, f"course-grade {shlex.join(map(str, argv))} exited with {code}:\n{out.getvalue()}\n{err.getvalue()}"
+    assert code == 0, (f"course-grade {shlex.join(map(str, argv))} exited with {code}:\n{out.getvalue()}\n"
+                       f"{err.getvalue()}")
     return out.getvalue(), err.getvalue()
 
 
@@ -224,7 +225,8 @@ def week(tmp_path_factory):
         ran["collect"] = _run(*commands[0])
         ran["grade"] = _run(*commands[1], *GRADE_OPTIONS)
         ran["grades_before_late"] = {row["learner"]: row for row in _csv("out/grades.csv")}
-        ran["graded_at"] = {row["learner"]: row["graded_at"] for row in json.loads(Path("out/results.json").read_text())["submissions"]}
+        records = json.loads(Path("out/results.json").read_text(encoding="utf-8"))["submissions"]
+        ran["graded_at"] = {record["learner"]: record["graded_at"] for record in records}
         late = readme_inline("course-grade late out --due")
         assert late == ["late", "out", "--due", DUE, "--late-penalty", "20"]  # what the tests below expect
         ran["late"] = _run(*late)

@@ -341,14 +341,14 @@ def test_a_platforms_class_list_is_a_roster_of_the_collected_learners(tmp_path):
     with Gradebook(folder) as book:
         book.set_learners({"lovelaceada-1001": {"name": "lovelaceada", "platform": "canvas",
                                                 "ids": {"user_id": "1001", "submission_id": "9001"}},
-                           "turing-alan": {"name": "Alan Turing", "platform": "moodle", "ids": {"participant_id": "77"}}})
+                           "turing-alan": {"name": "Alan Turing", "platform": "moodle",
+                                           "ids": {"participant_id": "77"}}})
     canvas = tmp_path / "canvas.csv"
-    canvas.write_text('Student,ID,SIS User ID,SIS Login ID,Section,01 Neurons (123456)\n'
-                      '    Points Possible,,,,,11.00\n"Lovelace, Ada",1001,S1,ada@x,A,\n"Lamarr, Hedy",1007,S7,hedy@x,A,\n',
-                      encoding="utf-8")
+    canvas.write_text('Student,ID,SIS User ID,SIS Login ID,Section,01 Neurons (123456)\n    Points Possible,,,,,11.00\n'
+                      '"Lovelace, Ada",1001,S1,ada@x,A,\n"Lamarr, Hedy",1007,S7,hedy@x,A,\n', encoding="utf-8")
     moodle = tmp_path / "worksheet.csv"
-    moodle.write_text('\ufeffIdentifier,"Full name",Grade\n"Participant 77","Alan Turing",\n"Participant 78","Hedy Lamarr",\n',
-                      encoding="utf-8")
+    moodle.write_text('\ufeffIdentifier,"Full name",Grade\n"Participant 77","Alan Turing",\n'
+                      '"Participant 78","Hedy Lamarr",\n', encoding="utf-8")
     assert read_roster(canvas) == {"1001": "Lovelace, Ada", "1007": "Lamarr, Hedy"}
     plain = write_report(folder, tmp_path / "plain.html", roster=canvas).read_text(encoding="utf-8")
     missing = plain.split("<h3>Submitted nothing (1)</h3>")[1].split("</p>")[0]
