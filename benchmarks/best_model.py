@@ -92,9 +92,10 @@ def contest_split(split_state):
     # Lesson 13, section 6: the tuned SVM, calibrated on the training part, as a sixth voting member.
     calibrated = CalibratedClassifierCV(SVC(kernel="rbf", **search.best_params_), ensemble=False)
     svm_probabilities = calibrated.fit(flat_train, y_train).predict_proba(flat_test)
+    with_svm = np.concatenate([probabilities, svm_probabilities[None]])  # (6, n, 10)
     predictions = {"svm": search.predict(flat_test), "ensemble": probabilities.mean(axis=0).argmax(axis=1),
                    "single_cnn": probabilities[0].argmax(axis=1),
-                   "ensemble_and_svm": np.concatenate([probabilities, svm_probabilities[None]]).mean(axis=0).argmax(axis=1)}
+                   "ensemble_and_svm": with_svm.mean(axis=0).argmax(axis=1)}
     row = {"random_state": split_state, "test_size": len(y_test), "svm_params": search.best_params_,
            "svm_seconds": round(svm_seconds, 1), "ensemble_seconds": round(cnn_seconds, 1)}
     for name, predicted in predictions.items():
