@@ -394,7 +394,7 @@ AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="the kernel changes uid o
 INTRUDER = """\
 import json, os, signal, subprocess
 exchange = EXCHANGE
-report = {"uid": os.getuid(), "home": os.environ["HOME"]}
+report = {"uid": os.getuid(), "home": os.environ["HOME"], "token": os.environ.get("NN_TEST_GRADER_TOKEN")}
 
 def attempt(name, action):
     try:
@@ -457,13 +457,14 @@ def test_without_sandbox_as_root_the_kernel_is_not_root(open_folder):
     command = [sys.executable, "-m", "course_lib.grade", str(submissions), "--output", str(out), "--workers", "1",
                "--cell-timeout", "30", "--memory-mb", "1024", "--quiet", "--no-sandbox"]
     command[0] = open_python()
-    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "NN_TEST_GRADER_TOKEN": "secret"})
     (exchange / "grader.pid").write_text(str(grader.pid))
     _, errors = grader.communicate(timeout=300)
     assert grader.returncode == 0, errors[-3000:]  # the grader survived (a SIGKILL would be -9)
     report = json.loads((exchange / "report.json").read_text(encoding="utf-8"))
     assert report.pop("uid") >= sandbox.UID_BASE
-    assert not report.pop("home").startswith("/root")
+    assert not report.pop("home").startswith("/root") and report.pop("token") is None
     assert report == {"own folder": "done", "own home": "done", **{attempt: "PermissionError" for attempt in (
         "beside the submissions", "the submission", "output folder", "gradebook", "grading folder", "root's file",
         "kill parent", "kill grader")}}

@@ -168,8 +168,8 @@ class OwnUser:
         return str(self.kernels / f"kernel-{uuid.uuid4().hex}.json")
 
     def environment(self, env) -> dict:
-        """``env`` with ``HOME`` the kernel's own folder (the grader's would be unwritable, or worse, its own)."""
-        return {**env, "HOME": str(self.home)}
+        """``env`` cut down as for the sandbox (none of the instructor's tokens), ``HOME`` the kernel's own folder."""
+        return {**kernel_environment(env), "HOME": str(self.home)}
 
 
 def _kernel_paths() -> list[Path]:
@@ -385,8 +385,8 @@ def execute_steps(steps, *, workdir, env=None, cell_timeout=60, notebook_timeout
     kernel runs inside bubblewrap (:mod:`course_lib.grading.sandbox`) with at most ``max_processes``
     processes and threads, its ``HOME``, ``TMPDIR`` and working folder on a tmpfs of its own; with
     ``sandbox=False`` it runs in ``workdir/run`` with ``env`` as given, as the grader's user or, if that is
-    root, as an unprivileged uid of its own with ``workdir/home`` as ``HOME`` and at most ``max_processes``
-    processes and threads (:class:`OwnUser`).
+    root, as an unprivileged uid of its own with ``workdir/home`` as ``HOME``, ``env`` cut down as in the
+    sandbox and at most ``max_processes`` processes and threads (:class:`OwnUser`).
     ``more_steps(outcomes)``, if given, is called once all steps ran and may return extra steps to run in
     the same kernel (the grader uses it to collect answers that were not collected yet).
     """
