@@ -350,6 +350,10 @@ def test_a_platforms_class_list_is_a_roster_of_the_collected_learners(tmp_path):
     moodle.write_text('\ufeffIdentifier,"Full name",Grade\n"Participant 77","Alan Turing",\n'
                       '"Participant 78","Hedy Lamarr",\n', encoding="utf-8")
     assert read_roster(canvas) == {"1001": "Lovelace, Ada", "1007": "Lamarr, Hedy"}
+    semicolons = tmp_path / "semicolons.csv"  # as Canvas exports it where the decimal separator is a comma
+    semicolons.write_text(canvas.read_text(encoding="utf-8").replace(",", ";").replace("Lovelace; Ada", "Lovelace, Ada")
+                          .replace("Lamarr; Hedy", "Lamarr, Hedy").replace("11.00", "11,00"), encoding="utf-8")
+    assert read_roster(semicolons) == read_roster(canvas)
     plain = write_report(folder, tmp_path / "plain.html", roster=canvas).read_text(encoding="utf-8")
     missing = plain.split("<h3>Submitted nothing (1)</h3>")[1].split("</p>")[0]
     assert "Lamarr, Hedy (1007)" in missing and "1001" not in missing and "lovelaceada" not in missing

@@ -344,7 +344,8 @@ def read_roster(path) -> dict:
         raise ValueError(f"the roster {path} names no learner; expected one learner a line, or a CSV with a header")
     if path.suffix.lower() != ".csv" and "," not in lines[0]:
         return {line.strip(): "" for line in lines}
-    rows = list(csv.reader(lines))
+    # Canvas writes its gradebook export with ";" in locales whose decimal comma would clash with ","
+    rows = list(csv.reader(lines, delimiter=";" if lines[0].count(";") > lines[0].count(",") else ","))
     header = [cell.strip().lower() for cell in rows[0]]
     column = next((header.index(key) for key in ("learner", "id", "login", "username", "folder") if key in header), 0)
     name = next((header.index(key) for key in ("name", "student", "full name")
