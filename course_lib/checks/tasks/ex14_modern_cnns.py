@@ -134,8 +134,8 @@ def _block_inputs(rng):
 def _describe_operation(operation):
     """One node of a functional model as plain data: its class, its settings, and the names of its inputs."""
     config = operation.get_config() if hasattr(operation, "get_config") else {}
-    described = {"name": operation.name, "class": type(operation).__name__,
-                 "parents": [parent.operation.name for node in operation._inbound_nodes for parent in node.parent_nodes]}
+    parents = [parent.operation.name for node in operation._inbound_nodes for parent in node.parent_nodes]
+    described = {"name": operation.name, "class": type(operation).__name__, "parents": parents}
     for key in ("filters", "kernel_size", "strides", "padding", "use_bias", "activation", "negative_slope",
                 "max_value", "threshold"):
         if key in config:
