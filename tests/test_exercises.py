@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from course_lib import checks
-from course_lib.checks.exercises import generate
+from course_lib.checks.exercises import generate, readme_table, update_readme
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
@@ -33,6 +33,20 @@ def _text(outputs):
 def test_exercises_are_generated_from_solutions():
     stale = generate(SOLUTIONS, EXERCISES, check=True)
     assert not stale, f"run `python -m course_lib.checks.exercises`: out of date: {[p.name for p in stale]}"
+
+
+def test_readme_lists_every_exercise_with_its_tasks_and_points(tmp_path):
+    assert not update_readme(ROOT / "README.md", check=True), "run `python -m course_lib.checks.exercises`"
+    table = readme_table()
+    for name in EXERCISE_NAMES:
+        exercise = checks.get_exercise(name)
+        row = next(line for line in table.splitlines() if line.startswith(f"| [{name}]"))
+        assert row.endswith(f"| {exercise.max_points} |") and all(f"`{task}`" in row for task in exercise.tasks)
+    stale = tmp_path / "README.md"
+    stale.write_text("intro\n<!-- EXERCISES START -->\n| old |\n<!-- EXERCISES END -->\nrest\n")
+    assert update_readme(stale) and not update_readme(stale, check=True)
+    assert stale.read_text().startswith("intro\n<!-- EXERCISES START -->\n| Exercise |")
+    assert stale.read_text().endswith("<!-- EXERCISES END -->\nrest\n")
 
 
 def test_every_exercise_has_a_solution_and_tasks():

@@ -13,8 +13,8 @@ same indentation (``# YOUR CODE HERE`` then ``raise NotImplementedError()``), Ma
 ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->`` replaced by a prompt, cells tagged
 ``solution-only`` left out, and all outputs cleared. Run it after editing a solution::
 
-    python -m course_lib.exercises            # rewrite exercises/ from solutions/
-    python -m course_lib.exercises --check    # exit 1 if exercises/ is out of date (the tests do this)
+    python -m course_lib.exercises            # rewrite exercises/ from solutions/, and README's exercise table
+    python -m course_lib.exercises --check    # exit 1 if either is out of date (the tests do this)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["generate", "make_exercise", "strip_solutions"]
+__all__ = ["generate", "make_exercise", "readme_table", "strip_solutions", "update_readme"]
 
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION[ \t]*$")
 _END = re.compile(r"^[ \t]*# END SOLUTION[ \t]*$")
@@ -104,15 +104,49 @@ def generate(solutions_dir, exercises_dir, *, check=False) -> list[Path]:
     return changed
 
 
+TABLE_START, TABLE_END = "<!-- EXERCISES START -->", "<!-- EXERCISES END -->"
+
+
+def readme_table() -> str:
+    """The README's table of exercises: each one's graded tasks with their points, and the totals."""
+    from .registry import exercise_names, get_exercise
+
+    rows = ["| Exercise | Graded tasks (points) | Total |", "|---|---|---:|"]
+    tasks = points = 0
+    for name in exercise_names():
+        exercise = get_exercise(name)
+        listed = ", ".join(f"`{task.name}` ({task.points})" for task in exercise.tasks.values())
+        rows.append(f"| [{name}](exercises/{name}.ipynb) | {listed} | {exercise.max_points} |")
+        tasks, points = tasks + len(exercise.tasks), points + exercise.max_points
+    rows.append(f"| **{len(exercise_names())} exercises** | **{tasks} tasks** | **{points}** |")
+    return "\n".join(rows)
+
+
+def update_readme(readme, *, check=False) -> bool:
+    """Put :func:`readme_table` between the README's markers; whether it changed (``check``: write nothing)."""
+    readme = Path(readme)
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(TABLE_START), text.find(TABLE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{readme} has no {TABLE_START} ... {TABLE_END} block for the exercise table")
+    new = text[:start + len(TABLE_START)] + "\n" + readme_table() + "\n" + text[end:]
+    if new != text and not check:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv=None) -> int:
     root = Path(__file__).resolve().parents[2]  # the repository: course_lib/checks/exercises.py
     parser = argparse.ArgumentParser(prog="python -m course_lib.exercises", description=__doc__.split("\n")[0])
     parser.add_argument("--solutions", default=root / "solutions", type=Path, help="master notebooks")
     parser.add_argument("--exercises", default=root / "exercises", type=Path, help="where the copies go")
+    parser.add_argument("--readme", default=root / "README.md", type=Path, help="whose exercise table to rewrite")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is out of date")
     args = parser.parse_args(argv)
     try:
         changed = generate(args.solutions, args.exercises, check=args.check)
+        if args.readme.is_file() and update_readme(args.readme, check=args.check):
+            changed.append(args.readme)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
