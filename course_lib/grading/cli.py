@@ -35,6 +35,13 @@ __all__ = ["NO_SANDBOX_WARNING", "main"]
 NO_SANDBOX_WARNING = ("course-grade: WARNING: graded WITHOUT the sandbox (--no-sandbox): every notebook ran as your "
                       "user, able to read and change your files, other learners' submissions and the gradebook, "
                       "and to reach the network. Use it only for code you trust.")
+NO_SANDBOX_WARNING_ROOT = ("course-grade: WARNING: graded WITHOUT the sandbox (--no-sandbox): every notebook ran as an "
+                           "unprivileged user of its own (you are root): it could not change your files or the "
+                           "gradebook, but could read what every user may read and reach the network.")
+
+
+def _no_sandbox_warning() -> str:
+    return NO_SANDBOX_WARNING_ROOT if os.geteuid() == 0 else NO_SANDBOX_WARNING
 
 
 SUBCOMMANDS = ("collect", "export", "gradescope", "gradescope-bundle", "late", "merge", "rejudge", "report",
@@ -195,7 +202,7 @@ def main(argv=None) -> int:
         return 2
     started = time.monotonic()
     if args.no_sandbox:
-        print(NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
+        print(_no_sandbox_warning(), file=sys.stderr, flush=True)
     if late_policy is not None and not args.quiet:  # the due time as understood, zone included
         print(f"late policy: {late_policy.describe()}", flush=True)
     if late_policy is not None and args.submissions.is_dir():
@@ -224,7 +231,7 @@ def main(argv=None) -> int:
         print(f"graded {graded} notebook(s) in {time.monotonic() - started:.1f} s; gradebook: "
               f"{args.output / 'grades.csv'}")
     if args.no_sandbox:  # again at the end, where the run's summary is read
-        print(NO_SANDBOX_WARNING, file=sys.stderr)
+        print(_no_sandbox_warning(), file=sys.stderr)
     return 0
 
 

@@ -251,6 +251,10 @@ fi
 {venv}/bin/pip install --no-cache-dir --upgrade pip
 {venv}/bin/pip install --no-cache-dir -r /autograder/source/course/requirements.txt /autograder/source/course
 {venv}/bin/python -c 'import course_lib.grading.gradescope'
+# Without bubblewrap the learner's kernel runs as an unprivileged uid of its own, which must reach Python and the
+# course (read and enter), and nothing else here.
+chmod o+x /autograder
+chmod -R o+rX {venv} /autograder/source
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
