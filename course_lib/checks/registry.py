@@ -37,14 +37,15 @@ def call_each_case(answer, inputs):
             for number, case in enumerate(inputs["cases"], start=1)]
 
 
-def call_each_case_until_error(answer, inputs):
+def call_each_case_until_error(answer, inputs, describe=None):
     """Like :func:`call_each_case`, but an exception in one case is recorded there, after the earlier answers.
 
     Answers are ``{"returned": value}``, and the case that raised gives ``{"raised": "TypeError: ..."}`` and ends
     the list (the structure :class:`~course_lib.checks.answers.CasesUntilError` checks). The judge can then
     give the hint for a case that came back wrong before the one that raised, or name why that input broke
     the function (a 2-D array, a plain number, a kernel that is not square). ``Fail`` (from the guards) and
-    ``NotImplementedError`` (the stub) are passed on as they are.
+    ``NotImplementedError`` (the stub) are passed on as they are. ``describe(value)`` turns each returned value
+    into plain data (a Keras model into :func:`describe_model`'s record, say); without it, :func:`to_plain`.
     """
     collected = []
     for number, case in enumerate(inputs["cases"], start=1):
@@ -55,7 +56,8 @@ def call_each_case_until_error(answer, inputs):
         except Exception as error:  # noqa: BLE001 - reported to the learner by the judge
             collected.append({"raised": f"{type(error).__name__}: {error}"[:500]})
             break
-        collected.append({"returned": to_plain(value, f"the value it returned for case {number}")})
+        plain = describe(value) if describe else to_plain(value, f"the value it returned for case {number}")
+        collected.append({"returned": plain})
     return collected
 
 

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .. import (ANY, Array, Cases, CasesUntilError, Exercise, Fail, Items, ListOf, Record, call_each_case,
-                describe_model, expect_array, expect_close, to_plain)
+                call_each_case_until_error, describe_model, expect_array, expect_close, to_plain)
 from ._common import MODEL, compiled_layers, output_activation, shape_text
 
 EXERCISE = Exercise("15_sequences", "Sequences")
@@ -386,25 +386,19 @@ MSE = ("mse", "mean_squared_error", "MeanSquaredError")
 MAE = ("mae", "mean_absolute_error", "MeanAbsoluteError")
 
 
+def _describe_forecaster(model):
+    """The model as :func:`describe_model` gives it, plus the settings it leaves out (dilation, cropping)."""
+    extra = []
+    for layer in model.layers:
+        config = layer.get_config()
+        extra.append({key: to_plain(list(config[key]) if type(config[key]) is tuple else config[key])
+                      for key in ("dilation_rate", "cropping") if key in config})
+    return {"model": describe_model(model), "settings": extra}
+
+
 def _collect_conv(answer, inputs):
-    """Each model as :func:`describe_model` gives it, plus the settings it leaves out (dilation, cropping)."""
-    collected = []
-    for number, case in enumerate(inputs["cases"], start=1):
-        try:
-            model = answer(**case)
-        except (NotImplementedError, Fail):
-            raise
-        except Exception as error:  # noqa: BLE001 - reported to the learner by the judge
-            collected.append({"raised": f"{type(error).__name__}: {error}"[:500]})
-            break
-        described = describe_model(model)
-        extra = []
-        for layer in model.layers:
-            config = layer.get_config()
-            extra.append({key: to_plain(list(config[key]) if type(config[key]) is tuple else config[key])
-                          for key in ("dilation_rate", "cropping") if key in config})
-        collected.append({"returned": {"model": described, "settings": extra}})
-    return collected
+    """Each model as :func:`_describe_forecaster` gives it, until a case raises."""
+    return call_each_case_until_error(answer, inputs, describe=_describe_forecaster)
 
 
 def _conv_answer(inputs):
