@@ -7,6 +7,7 @@ asks for it (``keras=True``), so the NumPy lessons start in a fraction of a seco
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import platform
@@ -106,8 +107,31 @@ def _stderr_fd_silenced():
         os.close(saved)
 
 
+_imports_frozen = False
+
+
+def _freeze_imports() -> None:
+    """Take everything imported so far out of the garbage collector's sight, once per process.
+
+    Importing Keras brings in about 4,000 modules and 390,000 objects that Python's cyclic garbage collector
+    tracks. They live as long as the kernel does, yet every full collection walks all of them: about 0.2 s
+    each, seven to nine times in a Keras lesson, and once more, for about a second, when the kernel shuts
+    down. ``gc.freeze()`` moves the objects alive now into a permanent generation that collections skip;
+    nothing is computed differently. Later objects (models, arrays) are collected as usual. Only once: a
+    second freeze would also pin whatever the learner had made by then.
+    """
+    global _imports_frozen
+    if not _imports_frozen:
+        gc.collect()  # what is garbage already must not be frozen
+        gc.freeze()
+        _imports_frozen = True
+
+
 def import_keras():
     """Import Keras and TensorFlow quietly and return both modules: ``keras, tf = import_keras()``.
+
+    The first call also freezes the imported modules' objects for the garbage collector
+    (:func:`_freeze_imports`): a Keras lesson runs and shuts down 2 to 3 seconds sooner.
 
     Examples
     --------
@@ -122,6 +146,7 @@ def import_keras():
     # In a notebook TensorFlow resets its logger to INFO the first time it logs (model.export prints
     # "INFO:tensorflow:Assets written to …" on stdout and stderr); errors are all a learner needs.
     tf.get_logger().setLevel(logging.ERROR)
+    _freeze_imports()
     return keras, tf
 
 

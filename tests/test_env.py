@@ -96,3 +96,25 @@ def test_setup_leaves_tensorflows_numerical_back_end_alone():
     assert result.returncode == 0, result.stderr
     assert "TF_ENABLE_ONEDNN_OPTS: None" in result.stdout
     assert "oneDNN custom operations" not in result.stderr, result.stderr
+
+
+def test_import_keras_freezes_the_imports_once_and_later_objects_are_still_collected():
+    result = run_python("""
+        import gc, weakref
+        from course_lib import env
+        before = gc.get_freeze_count()
+        env.import_keras()
+        frozen = gc.get_freeze_count()
+
+        class Node:  # a reference cycle: only the cyclic collector can free it
+            pass
+        node = Node(); node.self = node; alive = weakref.ref(node)
+        env.import_keras()  # a second call must not pin the learner's objects
+        del node
+        gc.collect()
+        print(before, frozen, gc.get_freeze_count(), alive() is None)
+    """)
+    before, frozen, again, collected = result.stdout.split()
+    assert int(before) == 0 and int(frozen) > 100_000, "Keras's imported objects were not frozen"
+    assert collected == "True", "an object made between two import_keras calls was frozen, never collected"
+    assert int(again) < int(frozen) + 100
