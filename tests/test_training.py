@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_lib.training import fit_seeds
+from course_lib.training import fit_seeds, prepare_to_fit
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,40 @@ def test_fit_seeds_refuses_a_changing_architecture_and_steps_on_a_given_trainer(
         fit_seeds(lambda seed: make_builder(keras, units=8 + seed)(seed), [1, 2], *data, epochs=1)
     with pytest.raises(ValueError, match="traced already"):
         fit_seeds(build, [1], *data, trainer=build(0), steps_per_execution=2)
+
+
+def test_prepare_to_fit_traces_the_training_step_once_and_changes_no_weight(keras, data):
+    # Two outputs, each with its own loss (lesson 14's side-by-side networks): both the optimizer's and the
+    # loss trackers' variables would otherwise be made in the first trace.
+    x, y = data
+    traces = []
+
+    class Counting(keras.Model):
+        def train_step(self, batch):
+            traces.append(self.name)  # runs once per trace, never per batch
+            return super().train_step(batch)
+
+    def build(name):
+        keras.utils.set_random_seed(4)
+        inputs = keras.Input(shape=(6,))
+        hidden = keras.layers.Dropout(0.5)(keras.layers.Dense(8, activation="relu")(inputs))
+        hidden = keras.layers.BatchNormalization()(hidden)
+        outputs = [keras.layers.Dense(3, activation="softmax")(hidden), keras.layers.Dense(3, activation="softmax")(inputs)]
+        model = Counting(inputs, outputs, name=name)
+        model.compile(optimizer="adam", loss=["sparse_categorical_crossentropy"] * 2, metrics=[["accuracy"], []])
+        return model
+
+    plain = build("plain")
+    plain.fit(x, [y, y], epochs=2, batch_size=32, verbose=0)
+    prepared = build("prepared")
+    prepare_to_fit(prepared, x, [y, y])
+    prepared.fit(x, [y, y], epochs=2, batch_size=32, verbose=0)
+    assert traces.count("plain") == 2 and traces.count("prepared") == 1
+    for before, after in zip(plain.get_weights(), prepared.get_weights()):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_prepare_to_fit_refuses_a_model_that_is_not_compiled(keras):
+    model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="not compiled"):
+        prepare_to_fit(model, np.zeros((2, 6)), np.zeros(2))
