@@ -22,7 +22,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from .notebooks import _RUN, kernel_env
+from . import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "benchmarks" / "results"
@@ -30,19 +30,7 @@ OUTPUT = ROOT / "benchmarks" / "results"
 
 def course_notebooks(root: Path) -> list[str]:
     """The lessons and solutions of the checkout at ``root``, as paths relative to it."""
-    return [str(path.relative_to(root)) for folder in ("notebooks", "solutions")
-            for path in sorted((root / folder).glob("[0-9][0-9]_*.ipynb"))]
-
-
-def time_once(root: Path, notebook: str) -> float:
-    """Seconds to run one notebook of the checkout at ``root`` in a fresh kernel that imports its course_lib."""
-    path = root / notebook
-    env = dict(kernel_env(), PYTHONPATH=str(root))
-    done = subprocess.run([sys.executable, "-c", _RUN, str(path), str(path.parent)], capture_output=True,
-                          text=True, env=env, cwd=root)
-    if done.returncode:
-        raise RuntimeError(f"{notebook} failed in {root}:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+    return [str(path.relative_to(root)) for path in notebooks.course_notebooks(root)]
 
 
 def compare(old_root: Path, new_root: Path, repeats: int = 3) -> dict:
@@ -53,7 +41,7 @@ def compare(old_root: Path, new_root: Path, repeats: int = 3) -> dict:
         for name in sorted(set(old) | set(new)):
             for label, root, names in (("old", old_root, old), ("new", new_root, new)):
                 if name in names:
-                    seconds = time_once(root, name)
+                    seconds = notebooks.time_notebook(root / name, checkout=root)["seconds"]
                     runs[label][name].append(round(seconds, 2))
                     print(f"  run {repeat + 1}/{repeats}  {label}  {name:<48} {seconds:6.1f} s", flush=True)
     medians = {label: {name: round(statistics.median(values), 2) for name, values in rows.items()}

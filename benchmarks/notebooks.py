@@ -1,5 +1,7 @@
 """Notebook run times (median of 3) and peak memory; the time ``import course_lib`` takes."""
 
+from __future__ import annotations
+
 import json
 import os
 import statistics
@@ -30,15 +32,26 @@ def kernel_env():
     return env
 
 
-def time_notebook(path: Path) -> dict:
-    """One run in a fresh process: wall time of executing every cell, and the kernel's peak resident memory."""
+def course_notebooks(root: Path = ROOT) -> list[Path]:
+    """The lessons, then the solutions, of the checkout at ``root``."""
+    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((root / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+def time_notebook(path: Path, *, checkout: Path | None = None) -> dict:
+    """One run in a fresh process: wall time of executing every cell, and the kernel's peak resident memory.
+
+    ``checkout``: run from that folder, with its own ``course_lib`` first on the kernel's path (an older commit's).
+    """
+    env = kernel_env() if checkout is None else dict(kernel_env(), PYTHONPATH=str(checkout))
     done = subprocess.run([sys.executable, "-c", _RUN, str(path), str(path.parent)], capture_output=True, text=True,
-                          env=kernel_env(), check=True)
+                          env=env, cwd=checkout)
+    if done.returncode:
+        raise RuntimeError(f"{path} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run(quick=False) -> dict:
-    paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    paths = course_notebooks()
     if quick:
         paths = [ROOT / "notebooks" / "01_neurons.ipynb", ROOT / "solutions" / "01_neurons.ipynb"]
     repeats = 1 if quick else 3
