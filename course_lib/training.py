@@ -3,8 +3,9 @@
 For networks as small as the course's, most of a ``fit`` call goes into TensorFlow *tracing* the training
 step into a graph, not into the arithmetic, and every new model pays that again. Lessons 09 and 13 train the
 same architecture from many seeds; :func:`fit_seeds` traces once and gives each seed the very training it
-would get on its own. :func:`skip_graph_optimizer` switches off TensorFlow's graph optimizer, which costs
-more than it saves for networks this small.
+would get on its own. :func:`prepare_to_fit` makes a new model's first ``fit`` trace its training step once
+instead of twice. :func:`skip_graph_optimizer` switches off TensorFlow's graph optimizer, which costs more
+than it saves for networks this small.
 
 The lessons show plain Keras (``build(seed)``, ``compile``, ``fit``); these functions only make the same
 thing faster, and the docstrings say exactly how.
