@@ -34,7 +34,8 @@ def kernel_env():
 
 def course_notebooks(root: Path = ROOT) -> list[Path]:
     """The lessons, then the solutions, of the checkout at ``root``."""
-    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((root / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    return [path for folder in ("notebooks", "solutions")
+            for path in sorted((root / folder).glob("[0-9][0-9]_*.ipynb"))]
 
 
 def time_notebook(path: Path, *, checkout: Path | None = None) -> dict:

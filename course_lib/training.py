@@ -65,7 +65,8 @@ def prepare_to_fit(model, x, y) -> None:
 
     keras, _ = import_keras()
     if getattr(model, "optimizer", None) is None:
-        raise ValueError(f"model {getattr(model, 'name', model)!r} is not compiled: call compile() before prepare_to_fit")
+        raise ValueError(f"model {getattr(model, 'name', model)!r} is not compiled: "
+                         "call compile() before prepare_to_fit")
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     x_first = keras.tree.map_structure(lambda array: array[:1], x)

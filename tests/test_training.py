@@ -104,7 +104,8 @@ def test_prepare_to_fit_traces_the_training_step_once_and_changes_no_weight(kera
         inputs = keras.Input(shape=(6,))
         hidden = keras.layers.Dropout(0.5)(keras.layers.Dense(8, activation="relu")(inputs))
         hidden = keras.layers.BatchNormalization()(hidden)
-        outputs = [keras.layers.Dense(3, activation="softmax")(hidden), keras.layers.Dense(3, activation="softmax")(inputs)]
+        outputs = [keras.layers.Dense(3, activation="softmax")(hidden),
+                   keras.layers.Dense(3, activation="softmax")(inputs)]
         model = Counting(inputs, outputs, name=name)
         model.compile(optimizer="adam", loss=["sparse_categorical_crossentropy"] * 2, metrics=[["accuracy"], []])
         return model
