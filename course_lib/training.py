@@ -4,8 +4,9 @@ For networks as small as the course's, most of a ``fit`` call goes into TensorFl
 step into a graph, not into the arithmetic, and every new model pays that again. Lessons 09 and 13 train the
 same architecture from many seeds; :func:`fit_seeds` traces once and gives each seed the very training it
 would get on its own. :func:`prepare_to_fit` makes a new model's first ``fit`` trace its training step once
-instead of twice. :func:`skip_graph_optimizer` switches off TensorFlow's graph optimizer, which costs more
-than it saves for networks this small.
+instead of twice. :func:`reset_optimizer` lets a trained model start again without being traced again.
+:func:`skip_graph_optimizer` switches off TensorFlow's graph optimizer, which costs more than it saves for
+networks this small.
 
 The lessons show plain Keras (``build(seed)``, ``compile``, ``fit``); these functions only make the same
 thing faster, and the docstrings say exactly how.
@@ -13,7 +14,7 @@ thing faster, and the docstrings say exactly how.
 
 from __future__ import annotations
 
-__all__ = ["fit_seeds", "prepare_to_fit", "skip_graph_optimizer"]
+__all__ = ["fit_seeds", "prepare_to_fit", "reset_optimizer", "skip_graph_optimizer"]
 
 
 def skip_graph_optimizer() -> None:
@@ -75,6 +76,46 @@ def prepare_to_fit(model, x, y) -> None:
     model.compute_loss(x=x_first, y=y_first, y_pred=y_pred)
     model.compute_metrics(x_first, y_first, y_pred, sample_weight=None)
     model.reset_metrics()
+
+
+def reset_optimizer(optimizer) -> None:
+    """Put a built optimizer back where it stood before its first step, keeping its learning rate.
+
+    The step counter and every running average (Adam's first and second moments, SGD's momentum) go back to
+    zero, so that the next ``fit`` of the same model trains as a freshly compiled one would, but without tracing
+    its training step again. A constant learning rate is an optimizer variable too and is kept (assign
+    ``optimizer.learning_rate`` afterwards to change it); a schedule depends only on the step counter, so it
+    starts again from its first step. :func:`fit_seeds` and lesson 14's ``train_again`` use it.
+
+    Parameters
+    ----------
+    optimizer : keras.optimizers.Optimizer
+        A built optimizer: one that has trained, or a compiled model's after :func:`prepare_to_fit`.
+
+    Raises
+    ------
+    ValueError
+        If the optimizer is not built yet (it has nothing to reset).
+
+    Examples
+    --------
+    Lesson 14 trains the same networks again at another learning rate (not run here: it needs TensorFlow)::
+
+        model.set_weights(starting_weights)
+        reset_optimizer(model.optimizer)
+        model.optimizer.learning_rate = 0.003
+        model.fit(X_train, y_train, epochs=6)  # the traced step is reused
+    """
+    from .env import import_keras
+
+    keras, _ = import_keras()
+    if not optimizer.built:
+        raise ValueError(f"optimizer {optimizer.name!r} is not built: it has no state to reset yet "
+                         "(train the model once, or call prepare_to_fit)")
+    learning_rate = getattr(optimizer, "_learning_rate", None)
+    for variable in optimizer.variables:
+        if variable is not learning_rate:
+            variable.assign(keras.ops.zeros_like(variable))
 
 
 def _check_arguments(seeds, steps_per_execution):
@@ -176,10 +217,7 @@ def fit_seeds(build, seeds, x, y, *, trainer=None, steps_per_execution=None, **f
         # Starting weights, batch-normalization statistics and the dropout layers' seed-generator states.
         for target, source in zip(trainer.variables, model.variables):
             target.assign(source)
-        learning_rate = getattr(trainer.optimizer, "_learning_rate", None)
-        for variable in trainer.optimizer.variables:  # a fresh optimizer: step 0, no running averages
-            if variable is not learning_rate:
-                variable.assign(keras.ops.zeros_like(variable))
+        reset_optimizer(trainer.optimizer)  # a fresh optimizer: step 0, no running averages
         history = trainer.fit(x, y, **fit_kwargs)
         for target, source in zip(model.variables, trainer.variables):
             target.assign(source)

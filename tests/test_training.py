@@ -1,9 +1,10 @@
-"""course_lib.training: fit_seeds gives every seed the weights a separate fit gives it, and refuses bad input."""
+"""course_lib.training: fit_seeds gives every seed the weights a separate fit gives it, reset_optimizer lets a model
+train again as if fresh, and both refuse bad input."""
 
 import numpy as np
 import pytest
 
-from course_lib.training import fit_seeds, prepare_to_fit
+from course_lib.training import fit_seeds, prepare_to_fit, reset_optimizer
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,31 @@ def test_prepare_to_fit_refuses_a_model_that_is_not_compiled(keras):
     model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(3)])
     with pytest.raises(ValueError, match="not compiled"):
         prepare_to_fit(model, np.zeros((2, 6)), np.zeros(2))
+
+
+def test_reset_optimizer_lets_a_trained_model_train_again_as_if_fresh(keras, data):
+    x, y = data
+    model = make_builder(keras)(3)
+    starting = [variable.numpy() for variable in model.variables]  # weights, BN statistics, dropout seed state
+
+    def train_from_the_start():
+        for variable, value in zip(model.variables, starting):
+            variable.assign(value)
+        keras.utils.set_random_seed(11)  # the same order of batches each time
+        model.fit(x, y, epochs=2, batch_size=32, verbose=0)
+        return model.get_weights()
+
+    first = train_from_the_start()
+    carried_over = train_from_the_start()  # Adam's step count and moments from the first run carried over
+    assert any(not np.array_equal(a, b) for a, b in zip(first, carried_over))
+    reset_optimizer(model.optimizer)
+    assert int(model.optimizer.iterations) == 0
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)  # a constant rate is kept, not zeroed
+    for want, got in zip(first, train_from_the_start()):
+        np.testing.assert_array_equal(want, got)
+
+
+def test_reset_optimizer_refuses_an_optimizer_that_is_not_built(keras):
+    model = make_builder(keras)(0)
+    with pytest.raises(ValueError, match="not built"):
+        reset_optimizer(model.optimizer)
